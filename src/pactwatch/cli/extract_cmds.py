@@ -1,0 +1,3 @@
+"""Commands registered on pactwatch.cli.app (placeholder until implemented)."""
+
+from pactwatch.cli import app  # noqa: F401
