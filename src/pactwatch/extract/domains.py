@@ -1,0 +1,347 @@
+"""Domains of cooperation (RECORD.md "Domains") and the modality of provisions.
+
+``find_domains`` runs the lexicon of ``data/domains.tsv`` over a text range;
+``modality`` classifies a sentence as commitment / intent / permission / negation;
+``find_provisions`` turns sentences (or numbered clauses) that say what the parties
+commit to, intend or may do into ``ProvisionMention`` objects with actors and domains.
+
+Everything here runs over a news firehose: patterns are compiled once, the functions
+never raise on odd input and never return offsets outside the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pactwatch.record import DOMAINS
+
+DATA = Path(__file__).with_name("data")
+
+
+@dataclass(frozen=True)
+class DomainMention:
+    start: int
+    end: int
+    text: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class ProvisionMention:
+    start: int
+    end: int
+    text: str
+    modality: str
+    actors: tuple[str, ...]
+    domains: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def _spaces_to_whitespace(pattern: str) -> str:
+    """Let a literal space in a data-file pattern match any whitespace run (hard-wrapped
+    treaty texts break "Joint\\nCommittee"), except inside character classes."""
+    out: list[str] = []
+    in_class = False
+    escaped = False
+    for ch in pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            out.append(ch)
+            escaped = True
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        if ch == " " and not in_class:
+            out.append(r"\s+")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def load_lexicon(path: Path | str | None = None) -> tuple[list[tuple[tuple[str, ...], str]], list[str]]:
+    """Read a domain lexicon file: returns ([(domains, pattern)], [stop patterns]).
+
+    Unknown domain codes are an error at load time (a typo in the data file must not
+    silently produce an out-of-vocabulary domain)."""
+    path = Path(path) if path else DATA / "domains.tsv"
+    entries: list[tuple[tuple[str, ...], str]] = []
+    stops: list[str] = []
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if "\t" not in line:
+            raise ValueError(f"{path}:{lineno}: expected DOMAIN<TAB>PATTERN")
+        dom, pat = line.split("\t", 1)
+        pat = pat.strip()
+        re.compile(pat)  # fail loudly on a broken pattern, with the line number below
+        if dom.strip() == "-":
+            stops.append(pat)
+            continue
+        codes = tuple(c.strip() for c in dom.split(",") if c.strip())
+        for c in codes:
+            if c not in DOMAINS:
+                raise ValueError(f"{path}:{lineno}: unknown domain {c!r}")
+        entries.append((codes, pat))
+    return entries, stops
+
+
+def _wrap(patterns: list[str]) -> re.Pattern[str]:
+    # Longer pattern strings first so that, within one alternation, the more specific
+    # phrase is tried before its head word.
+    alts = sorted({_spaces_to_whitespace(p) for p in patterns}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{a})" for a in alts) + r")(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    # per domain tuple: (scanner over all its patterns, each pattern anchored alone)
+    by_domains: tuple[tuple[tuple[str, ...], re.Pattern[str], tuple[re.Pattern[str], ...]], ...]
+    stop: re.Pattern[str] | None
+
+
+def _single(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?:" + _spaces_to_whitespace(pattern) + r")(?!\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4)
+def _lexicon(path: str | None = None) -> _Lexicon:
+    entries, stops = load_lexicon(path)
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for codes, pat in entries:
+        grouped.setdefault(codes, []).append(pat)
+    return _Lexicon(
+        by_domains=tuple(
+            (codes, _wrap(pats), tuple(_single(p) for p in pats)) for codes, pats in grouped.items()
+        ),
+        stop=_wrap(stops) if stops else None,
+    )
+
+
+def _clip(text: str, start: int, end: int | None) -> tuple[int, int]:
+    n = len(text)
+    try:
+        start = int(start)
+    except (TypeError, ValueError):
+        start = 0
+    if end is None:
+        end = n
+    try:
+        end = int(end)
+    except (TypeError, ValueError):
+        end = n
+    start = max(0, min(start, n))
+    end = max(start, min(end, n))
+    return start, end
+
+
+def find_domains(text: str, start: int = 0, end: int | None = None) -> list[DomainMention]:
+    """Domain cues in ``text[start:end]``; offsets are absolute in ``text``.
+
+    Overlaps resolve to the longest cue (a cue inside a longer cue of any domain is
+    dropped) and any cue touching a stop pattern (metaphor, title, other sense) is
+    dropped. Sorted by start, then domain."""
+    if not isinstance(text, str) or not text:
+        return []
+    start, end = _clip(text, start, end)
+    if start >= end:
+        return []
+    lex = _lexicon()
+    region = text[start:end]
+    stops = [(m.start(), m.end()) for m in lex.stop.finditer(region)] if lex.stop else []
+    hits: list[tuple[int, int, tuple[str, ...]]] = []
+    for codes, rx, singles in lex.by_domains:
+        for m in rx.finditer(region):
+            # A regex alternation stops at the first alternative that matches, not the
+            # longest; re-try every pattern of the domain anchored here and keep the
+            # longest ("digital infrastructure" over "digital").
+            best = m.end()
+            for single in singles:
+                mm = single.match(region, m.start())
+                if mm and mm.end() > best:
+                    best = mm.end()
+            if best > m.start():
+                hits.append((m.start(), best, codes))
+    if not hits:
+        return []
+    # Longest first: a hit contained in an already-kept longer hit loses.
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    kept: list[tuple[int, int, tuple[str, ...]]] = []
+    for s, e, codes in hits:
+        if any(ss < e and s < se for ss, se in stops):
+            continue
+        if any(ks <= s and e <= ke and (ke - ks) > (e - s) for ks, ke, _ in kept):
+            continue
+        kept.append((s, e, codes))
+    out: dict[tuple[int, int, str], DomainMention] = {}
+    for s, e, codes in kept:
+        for c in codes:
+            key = (s, e, c)
+            if key not in out:
+                out[key] = DomainMention(start + s, start + e, region[s:e], c)
+    return sorted(out.values(), key=lambda d: (d.start, d.end, d.domain))
+
+
+def domains_in(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """Distinct domains cued in the range, in RECORD.md table order."""
+    found = {d.domain for d in find_domains(text, start, end)}
+    return [d for d in DOMAINS if d in found]
+
+
+# --------------------------------------------------------------------------- modality
+
+
+def _load_modality(path: Path | None = None) -> list[tuple[str, str]]:
+    path = path or DATA / "modality.tsv"
+    rows: list[tuple[str, str]] = []
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        mod, pat = raw.split("\t", 1)
+        mod = mod.strip()
+        if mod not in ("commitment", "intent", "permission", "negation"):
+            raise ValueError(f"{path}:{lineno}: unknown modality {mod!r}")
+        re.compile(pat)
+        rows.append((mod, pat.strip()))
+    return rows
+
+
+@functools.lru_cache(maxsize=1)
+def _modality_rx() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = _load_modality()
+    order = {"negation": 0, "intent": 1, "commitment": 2, "permission": 3}
+    # Negation first so that at the same position "shall not" beats "shall"; inside a
+    # modality, longer patterns first.
+    rows.sort(key=lambda r: (order[r[0]], -len(r[1])))
+    groups = {}
+    alts = []
+    for i, (mod, pat) in enumerate(rows):
+        g = f"m{i}"
+        groups[g] = mod
+        alts.append(f"(?P<{g}>{_spaces_to_whitespace(pat)})")
+    rx = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+    return rx, groups
+
+
+def modality_span(sentence: str) -> tuple[int, int, str] | None:
+    """The earliest modality cue of a sentence as (start, end, modality), or None.
+
+    The earliest cue is the one governing the main clause in provision-style text
+    ("The Parties shall ... and may ..." is a commitment; "The Parties may establish
+    working groups which shall ..." is a permission)."""
+    if not isinstance(sentence, str) or not sentence:
+        return None
+    rx, groups = _modality_rx()
+    m = rx.search(sentence)
+    if not m:
+        return None
+    return m.start(), m.end(), groups[m.lastgroup]  # type: ignore[index]
+
+
+def modality(sentence: str) -> str | None:
+    """commitment | intent | permission | negation | None for a sentence."""
+    hit = modality_span(sentence)
+    return hit[2] if hit else None
+
+
+# --------------------------------------------------------------------------- provisions
+
+# Who a provision is about: named parties, or the generic party nouns of treaty and
+# news style. A sentence with a modal but none of these ("Analysts say talks may
+# stall") is commentary, not a provision.
+_PARTY_SUBJECT = re.compile(
+    r"(?<!\w)(?:the |both |all |each |two )?(?:contracting |high contracting |states? )?"
+    r"(?:parties|party|sides|side|signatories|governments?|countries|nations|states|leaders|"
+    r"ministers|allies|partners|participants)\b"
+    r"|(?<!\w)the (?:agreement|pact|deal|treaty|charter|framework|memorandum|accord|declaration|protocol|"
+    r"arrangement|partnership|roadmap|statement|plan|MoU)\b"
+    r"|(?<!\w)(?:they|we)\b",
+    re.IGNORECASE,
+)
+# Split a sentence span at enumerated clauses ("...;\n2. The Parties ...", "(b) ...").
+_CLAUSE_BREAK = re.compile(r"(?:\n|;\s+)\s*(?=(?:\(?\d{1,2}[.)]|\([a-z]\)|[a-z]\)|[ivx]{1,4}\))\s)")
+# "The agreement will be the 15th pact ..." is a description, not a provision.
+_COPULA_DESCRIPTION = re.compile(r"\b(?:will|would|shall) be (?:the|a|an|one|seen|hailed|remembered)\b", re.IGNORECASE)
+
+
+def _actors(sentence: str) -> tuple[str, ...]:
+    try:  # the gazetteer is owned by the parsers engineer; degrade gracefully without it
+        from pactwatch.extract.gazetteer import find_parties
+    except Exception:  # pragma: no cover - depends on another module being present
+        return ()
+    try:
+        codes = []
+        for p in find_parties(sentence):
+            code = getattr(p, "code", None)
+            if code and code not in codes:
+                codes.append(code)
+        return tuple(sorted(codes))
+    except Exception:
+        return ()
+
+
+def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    cuts = [s]
+    for m in _CLAUSE_BREAK.finditer(text, s, e):
+        cut = m.end()
+        if s < cut < e:
+            cuts.append(cut)
+    cuts.append(e)
+    spans = []
+    for a, b in zip(cuts, cuts[1:]):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def find_provisions(text: str, sentences: list[tuple[int, int]]) -> list[ProvisionMention]:
+    """Sentences / numbered clauses that state what parties commit to, intend or may do.
+
+    A provision needs a modality cue and a party subject (a named party or a generic
+    "the Parties", "the two sides", "the agreement"...). ``actors`` are party codes from
+    the gazetteer, ``domains`` the domains cued inside the provision."""
+    if not isinstance(text, str) or not text or not sentences:
+        return []
+    n = len(text)
+    out: list[ProvisionMention] = []
+    seen: set[tuple[int, int]] = set()
+    for span in sentences:
+        try:
+            s, e = int(span[0]), int(span[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        s, e = max(0, min(s, n)), max(0, min(e, n))
+        if e <= s:
+            continue
+        for a, b in _clauses(text, s, e):
+            if (a, b) in seen:
+                continue
+            seg = text[a:b]
+            hit = modality_span(seg)
+            if not hit:
+                continue
+            mod = hit[2]
+            if mod != "negation" and _COPULA_DESCRIPTION.match(seg, hit[0]):
+                continue
+            actors = _actors(seg)
+            if not actors and not _PARTY_SUBJECT.search(seg):
+                continue
+            doms = tuple(d for d in DOMAINS if d in {x.domain for x in find_domains(text, a, b)})
+            seen.add((a, b))
+            out.append(ProvisionMention(a, b, seg, mod, actors, doms))
+    out.sort(key=lambda p: (p.start, p.end))
+    return out

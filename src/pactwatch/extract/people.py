@@ -1,0 +1,364 @@
+"""People named in a text, with role and party from their titles, and whether they signed.
+
+``find_people(doc, offset)`` works on a spaCy ``Doc`` (tagger, parser and NER needed):
+
+* names: PERSON entities, plus the capitalised words right after an official title
+  when NER misses or mislabels them ("Foreign Minister Kamikawa Yoko");
+* role / party: from a title right before the name ("US Secretary of State Antony
+  Blinken"), a title in apposition after it ("Mirzoyan, Armenia's foreign minister"),
+  and "of <country>" after the name ("President Emomali Rahmon of Tajikistan"); titles
+  and party codes come from ``pactwatch.extract.gazetteer``;
+* later mentions by surname (or by any single word of a full name: "Kamikawa" for the
+  surname-first "Kamikawa Yoko") resolve to the full name and inherit role and party;
+* ``signer``: the person is the subject or agent of a sign verb ("X and Y signed the
+  agreement", "signed by X and Y", "X, who signed the agreement with Y", "the deal was
+  inked by X, with Y", "X will sign ..."), read from the dependency parse: subjects,
+  passive agents, "with" co-signers, the noun a relative clause hangs on, and
+  everything coordinated or in apposition with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    start: int
+    end: int
+    name: str
+    role: str | None
+    party: str | None
+    signer: bool
+
+
+# Verbs whose subject / agent is a signatory. "conclude" and "agree" are left out: a
+# minister who "concluded talks" did not necessarily put a name to the text.
+_SIGN_LEMMAS = frozenset({"sign", "ink", "initial", "countersign", "co-sign", "cosign", "seal"})
+_SIGN_WORD = re.compile(r"^(?:sign(?:s|ed|ing)?|ink(?:s|ed|ing)?|initial(?:l?ed|l?ing|s)?|counter-?sign(?:s|ed|ing)?|co-?sign(?:s|ed|ing)?|seal(?:s|ed|ing)?)$", re.I)
+# Do not follow these edges when collecting the noun phrase of a signer: a relative or
+# adverbial clause inside the subject can name people who did something else.
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "csubj"})
+_REL_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+_NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]*$")
+_STOP_NAME_WORDS = frozenset({
+    "The", "A", "An", "And", "On", "In", "At", "For", "Of", "To", "With", "By", "He", "She", "They", "It",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.",
+})
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Sheikh|H\.E\.)\.?\s+")
+
+
+def _gazetteer():
+    try:
+        from pactwatch.extract import gazetteer
+    except Exception:  # pragma: no cover - the gazetteer belongs to another module
+        return None
+    return gazetteer
+
+
+def _clean(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,;:'\"“”’")
+    name = re.sub(r"(?:'s|’s)$", "", name)
+    name = _HONORIFIC.sub("", name)
+    return name.strip()
+
+
+def _person_spans(doc, titles) -> list[tuple[int, int]]:
+    """Character spans (doc-relative) of person names."""
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    title_spans = [(t.start, t.end) for t in titles]
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        s, e = ent.start_char, ent.end_char
+        # NER sometimes swallows the title ("President Emomali Rahmon"): cut it off
+        for ts, te in title_spans:
+            if ts <= s < te <= e:
+                s = te
+        while s < e and not text[s].isalnum():
+            s += 1
+        seg = text[s:e]
+        m = re.search(r"(?:'s|’s)$", seg)
+        if m:
+            e = s + m.start()
+        if e > s and any(c.isupper() for c in text[s:e]):
+            spans.append((s, e))
+    # Title context: "Foreign Minister Kamikawa Yoko" even if NER tags it as ORG / NORP
+    # or splits it. Take up to four capitalised tokens right after a title.
+    for ts, te in title_spans:
+        tok_i = _token_at(doc, te)
+        if tok_i is None:
+            continue
+        j = tok_i
+        # skip whitespace-only gap: the title must be directly followed by the name
+        if doc[j].idx - te > 2:
+            continue
+        words = []
+        while j < len(doc) and len(words) < 4:
+            t = doc[j]
+            if (
+                words and t.text in ("-", "‐") and j + 1 < len(doc) and not t.whitespace_
+                and not doc[j - 1].whitespace_ and doc[j + 1].is_alpha
+            ):
+                # hyphenated given names: "Moon Jae-in"
+                words.append(doc[j + 1])
+                j += 2
+                continue
+            if _NAME_TOKEN.match(t.text) and t.text not in _STOP_NAME_WORDS and t.ent_type_ not in ("GPE", "DATE", "NORP") and t.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
+                words.append(t)
+                j += 1
+                continue
+            break
+        if not words:
+            continue
+        # a title followed by a country ("President of Tajikistan") is not a name
+        s, e = words[0].idx, words[-1].idx + len(words[-1].text)
+        if len(words) == 1 and words[0].ent_type_ in ("ORG",):
+            continue
+        spans.append((s, e))
+    # merge overlaps, keep the longest union
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            ps, pe = merged[-1]
+            merged[-1] = (min(ps, s), max(pe, e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+# Things NER tags as PERSON in news pages that are not people.
+_NOT_PERSON = re.compile(
+    r"[+@#/\\|]|\b(?:Twitter|Facebook|Instagram|YouTube|TikTok|Slideshow|Photo|Reuters|AFP|Getty|"
+    r"Agreement|Treaty|Framework|Declaration|Charter|Pact|Accord|Memorandum|Protocol|Ctrl|Enter|"
+    r"anti-\w+|Javelin)\b"
+)
+
+
+def _plausible_name(name: str) -> bool:
+    if not name or _NOT_PERSON.search(name):
+        return False
+    words = name.split()
+    if len(words) > 6:
+        return False
+    # every word capitalised, except the usual particles ("bin", "al-", "van", "de")
+    for w in words:
+        if not (w[:1].isupper() or w.lower() in {"bin", "bint", "al", "el", "van", "von", "de", "da", "der", "den", "la", "le", "du", "dos", "ibn", "ben", "y"} or w.lower().startswith(("al-", "el-"))):
+            return False
+    return True
+
+
+def _token_at(doc, char: int) -> int | None:
+    for t in doc:
+        if t.idx >= char:
+            return t.i
+    return None
+
+
+def _np_tokens(tok) -> set[int]:
+    """Token indices of the noun phrase headed by ``tok``: its subtree without
+    embedded clauses (so "X, who met Y, ..." does not make Y part of X)."""
+    out = {tok.i}
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in _CLAUSE_DEPS:
+                continue
+            out.add(c.i)
+            stack.append(c)
+    return out
+
+
+def _signer_tokens(doc) -> set[int]:
+    """Indices of tokens inside the noun phrases of people who sign."""
+    out: set[int] = set()
+    for v in doc:
+        if v.lemma_.lower() not in _SIGN_LEMMAS and not _SIGN_WORD.match(v.text):
+            continue
+        if v.pos_ not in ("VERB", "AUX") and v.tag_ not in ("VBD", "VBN", "VBG", "VBZ", "VBP", "VB"):
+            # "the signing ceremony" / "the signing of the treaty by X": a noun; handled below
+            if v.pos_ == "NOUN":
+                for c in v.children:
+                    if c.dep_ == "prep" and c.text.lower() == "by":
+                        for p in c.children:
+                            if p.dep_ == "pobj":
+                                out |= _np_tokens(p)
+            continue
+        heads = []
+        for c in v.children:
+            if c.dep_ in ("nsubj",):
+                if c.text.lower() in _REL_PRONOUNS and v.dep_ == "relcl":
+                    heads.append(v.head)
+                else:
+                    heads.append(c)
+            elif c.dep_ == "agent":
+                heads.extend(p for p in c.children if p.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.text.lower() in ("with", "alongside"):
+                heads.extend(p for p in c.children if p.dep_ == "pobj")
+            elif c.dep_ == "dobj":
+                # "signed the agreement with X" often attaches "with" to the object
+                for cc in c.children:
+                    if cc.dep_ == "prep" and cc.text.lower() in ("with", "alongside"):
+                        heads.extend(p for p in cc.children if p.dep_ == "pobj")
+        if v.dep_ == "relcl" and not any(c.dep_ == "nsubj" for c in v.children):
+            heads.append(v.head)
+        if v.dep_ in ("acl",) and v.tag_ == "VBN":
+            # "the agreement, signed by X and Y, ..." handled by agent above
+            pass
+        if v.dep_ in ("conj",) and not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+            # "X met Y and signed the accord": the subject of the first verb signs
+            for c in v.head.children:
+                if c.dep_ == "nsubj":
+                    heads.append(c)
+        if v.dep_ == "advcl" and v.tag_ == "VBG" and not any(c.dep_ == "nsubj" for c in v.children):
+            # "..., signing the accord with Y": the main clause subject signs
+            for c in v.head.children:
+                if c.dep_ == "nsubj":
+                    heads.append(c)
+        if v.dep_ == "pcomp" and v.head.dep_ == "prep" and not any(c.dep_ == "nsubj" for c in v.children):
+            # "X and Y shook hands after signing the documents", "Upon signing the
+            # accord, the two leaders ...": the subject of the governing clause signs
+            for c in v.head.head.children:
+                if c.dep_ == "nsubj":
+                    heads.append(c)
+        # "The agreement was signed during a meeting between X and Y"
+        for c in v.children:
+            if c.dep_ == "prep" and c.text.lower() in ("during", "at", "on", "in"):
+                for ob in c.children:
+                    if ob.dep_ == "pobj" and ob.lemma_.lower() in ("meeting", "talk", "talks", "summit", "visit", "call"):
+                        for pp in ob.children:
+                            if pp.dep_ == "prep" and pp.text.lower() in ("between", "with"):
+                                heads.extend(x for x in pp.children if x.dep_ == "pobj")
+        if v.dep_ == "xcomp":
+            # "X is set to sign", "X will travel to sign": the governing verb's subject
+            for c in v.head.children:
+                if c.dep_ in ("nsubj",):
+                    heads.append(c)
+        for h in heads:
+            out |= _np_tokens(h)
+    return out
+
+
+def _surname_keys(name: str) -> list[str]:
+    words = [w for w in re.split(r"[\s]+", name) if w and w[0].isupper() and len(w) > 2 and w.rstrip(".") not in ("Jr", "Sr")]
+    return words
+
+
+def find_people(doc, offset: int = 0) -> list[PersonMention]:
+    """People in ``doc`` with role, party and signer flag; offsets are ``doc`` offsets
+    plus ``offset`` (the position of the doc's text in the cleaned document text)."""
+    try:
+        text = doc.text
+    except Exception:
+        return []
+    if not text:
+        return []
+    try:
+        offset = int(offset)
+    except (TypeError, ValueError):
+        offset = 0
+    gaz = _gazetteer()
+    try:
+        titles = gaz.find_titles(text) if gaz else []
+    except Exception:
+        titles = []
+    try:
+        parties = gaz.find_parties(text) if gaz else []
+    except Exception:
+        parties = []
+    party_spans = {(p.start, p.end) for p in parties}
+    spans = _person_spans(doc, titles)
+    try:
+        signers = _signer_tokens(doc)
+    except Exception:
+        signers = set()
+
+    by_end = {t.end: t for t in titles}
+    raw: list[tuple[int, int, str, str | None, str | None, bool]] = []
+    for s, e in spans:
+        name = _clean(text[s:e])
+        if not name or (s, e) in party_spans or not _plausible_name(name):
+            continue
+        if any(ps <= s and e <= pe for ps, pe in party_spans) and len(name.split()) == 1:
+            continue  # a single word that is a place ("Washington") is not a person
+        role = party = None
+        # title right before: "US Secretary of State Antony Blinken"
+        pre = text[max(0, s - 3):s]
+        for gap in range(0, 4):
+            t = by_end.get(s - gap)
+            if t is not None and text[t.end:s].strip() in ("", ","):
+                role, party = t.role, t.party
+                break
+        del pre
+        # apposition after: "Mirzoyan, Armenia's foreign minister" / "Rubio, the US
+        # Secretary of State"
+        if role is None:
+            m = re.match(r"\s*,\s*(?:the\s+|a\s+)?", text[e:e + 12])
+            if m:
+                a = e + m.end()
+                for t in titles:
+                    between = text[a:t.start]
+                    if t.start == a or (
+                        a <= t.start <= a + 20 and re.fullmatch(r"[\w'’\s-]*", between or "")
+                        and not re.search(r"\b(?:and|or|with|to|said|says)\b", between)
+                    ):
+                        role, party = t.role, t.party
+                        break
+        # "President Emomali Rahmon of Tajikistan"
+        if party is None and gaz:
+            m = re.match(r"\s+of\s+(?:the\s+)?", text[e:e + 10])
+            if m:
+                for p in parties:
+                    if p.start == e + m.end() and p.via in ("name", "org", "nonstate"):
+                        party = p.code
+                        break
+        tok_idx = {t.i for t in doc if s <= t.idx < e}
+        raw.append((s, e, name, role, party, bool(tok_idx & signers)))
+
+    # Resolve single-word later mentions to the full name first given for them.
+    full: dict[str, tuple[str, str | None, str | None]] = {}
+    out: list[PersonMention] = []
+    for s, e, name, role, party, signer in raw:
+        words = name.split()
+        if len(words) >= 2:
+            for k in _surname_keys(name):
+                full.setdefault(k, (name, role, party))
+            out.append(PersonMention(s + offset, e + offset, name, role, party, signer))
+            continue
+        if name in full:
+            fname, frole, fparty = full[name]
+            out.append(PersonMention(s + offset, e + offset, fname, role or frole, party or fparty, signer))
+        else:
+            out.append(PersonMention(s + offset, e + offset, name, role, party, signer))
+    # A full name met after its surname (headline "Kamikawa..." then the body): back-fill.
+    fixed = []
+    for p in out:
+        if len(p.name.split()) == 1 and p.name in full:
+            fname, frole, fparty = full[p.name]
+            p = PersonMention(p.start, p.end, fname, p.role or frole, p.party or fparty, p.signer)
+        fixed.append(p)
+    # Fill role/party of every mention of a person from any mention that has them.
+    info: dict[str, tuple[str | None, str | None]] = {}
+    for p in fixed:
+        r, pa = info.get(p.name, (None, None))
+        info[p.name] = (r or p.role, pa or p.party)
+    final = [PersonMention(p.start, p.end, p.name, p.role or info[p.name][0], p.party or info[p.name][1], p.signer) for p in fixed]
+    final.sort(key=lambda p: (p.start, p.end))
+    return final
+
+
+def signatories(people: list[PersonMention]) -> list[PersonMention]:
+    """One mention per distinct signer (the first), in text order."""
+    seen: set[str] = set()
+    out = []
+    for p in people:
+        if p.signer and p.name not in seen:
+            seen.add(p.name)
+            out.append(p)
+    return out

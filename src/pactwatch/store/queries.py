@@ -1,0 +1,402 @@
+"""Read queries of the store: plain dicts out, one function per view.
+
+Each takes an open ``Session`` and the dialect name (full text differs per dialect, see
+``pactwatch.store.search``).  ``Store`` wraps them in sessions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pactwatch.store import search
+from pactwatch.store.models import (
+    AgreementDomain, AgreementParty, AgreementRow, AgreementSource, DocumentRow, EvidenceRow, FailureRow,
+    FundingRow, MechanismRow, ProvisionRow, ReportRow, SignatoryRow,
+)
+
+ORGANISATIONS = frozenset({
+    "EU", "NATO", "UN", "CSTO", "ASEAN", "AU", "G7", "G20", "OSCE", "IAEA", "OPEC", "WTO", "IMF", "CIS",
+    "EAEU", "GCC", "SCO", "BRICS", "ECOWAS", "MERCOSUR", "OAS", "WHO", "IEA", "EFTA", "APEC", "OECD", "SADC",
+})
+SCALARS = ("name", "kind", "role", "status", "signed_date", "place", "duration_years", "defense_pledge",
+           "consultation_pledge")
+
+
+def until_bound(until: str) -> str:
+    """Inclusive upper bound for partial dates: "2021" includes "2021-12-31"."""
+    return until + {4: "-12-31", 7: "-31"}.get(len(until), "")
+
+
+def filtered_ids(dialect: str, *, party=None, with_party=None, domain=None, kind=None, status=None, since=None,
+                 until=None, text=None, role=None):
+    """A SELECT of agreement ids matching the filters (None when the text query is empty)."""
+    q = sa.select(AgreementRow.id)
+    parties = [party] if isinstance(party, str) else list(party or [])
+    if with_party:
+        parties.append(with_party)
+    for p in parties:
+        # One EXISTS per party uses ix_agreement_parties_party (party, agreement_id).
+        q = q.where(sa.exists().where(AgreementParty.agreement_id == AgreementRow.id, AgreementParty.party == p))
+    if domain:
+        q = q.where(sa.exists().where(AgreementDomain.agreement_id == AgreementRow.id, AgreementDomain.domain == domain))
+    if kind:
+        q = q.where(AgreementRow.kind == kind)
+    if status:
+        q = q.where(AgreementRow.status == status)
+    if role:
+        q = q.where(AgreementRow.role == role)
+    if since:
+        q = q.where(AgreementRow.signed_date >= since)
+    if until:
+        q = q.where(AgreementRow.signed_date <= until_bound(until))
+    params = {}
+    if text:
+        param = search.query_param(dialect, text)
+        if param is None:
+            return None, {}
+        q = q.where(AgreementRow.id.in_(sa.text(search.agreement_ids_sql(dialect)).columns(sa.column("agreement_id"))))
+        params["fts_q"] = param
+    return q, params
+
+
+def summary(row: AgreementRow) -> dict:
+    return {
+        "id": row.id, "name": row.name, "kind": row.kind, "role": row.role, "status": row.status,
+        "signed_date": row.signed_date, "year": row.year, "place": row.place, "parties": list(row.parties or []),
+        "domains": list(row.domains or []), "n_sources": row.n_sources, "confidence": row.confidence,
+        "duration_years": row.duration_years, "defense_pledge": row.defense_pledge,
+        "consultation_pledge": row.consultation_pledge, "has_conflicts": bool(row.conflicts),
+    }
+
+
+def _order(sort: str):
+    if sort == "sources":
+        return [AgreementRow.n_sources.desc(), AgreementRow.id.desc()]
+    if sort == "name":
+        return [AgreementRow.name, AgreementRow.id]
+    # Newest first; undated agreements last (NULLs sort differently per dialect, so say it).
+    return [AgreementRow.signed_date.is_(None), AgreementRow.signed_date.desc(), AgreementRow.id.desc()]
+
+
+def agreements(session: Session, dialect: str, *, limit=50, offset=0, sort="date", facets=True, **filters) -> dict:
+    ids, params = filtered_ids(dialect, **filters)
+    if ids is None:
+        return {"total": 0, "limit": limit, "offset": offset, "items": [], "facets": {}}
+    sub = ids.subquery()
+    total = session.execute(sa.select(sa.func.count()).select_from(sub), params).scalar_one()
+    rows = session.execute(
+        sa.select(AgreementRow).where(AgreementRow.id.in_(sa.select(sub.c.id))).order_by(*_order(sort))
+        .limit(limit).offset(offset), params).scalars().all()
+    out = {"total": total, "limit": limit, "offset": offset, "items": [summary(r) for r in rows], "facets": {}}
+    if facets and total:
+        out["facets"] = _facets(session, sub, params)
+    return out
+
+
+def _facets(session: Session, sub, params, top: int = 40) -> dict:
+    def counts(col, *joins, where=None):
+        q = sa.select(col, sa.func.count()).select_from(sub)
+        for j in joins:
+            q = q.join(*j)
+        if where is not None:
+            q = q.where(where)
+        q = q.group_by(col).order_by(sa.func.count().desc(), col).limit(top)
+        return [{"value": v, "count": n} for v, n in session.execute(q, params).all()]
+
+    return {
+        "party": counts(AgreementParty.party, (AgreementParty, AgreementParty.agreement_id == sub.c.id)),
+        "domain": counts(AgreementDomain.domain, (AgreementDomain, AgreementDomain.agreement_id == sub.c.id)),
+        "kind": counts(AgreementRow.kind, (AgreementRow, AgreementRow.id == sub.c.id)),
+        "status": counts(AgreementRow.status, (AgreementRow, AgreementRow.id == sub.c.id),
+                         where=AgreementRow.status.is_not(None)),
+        "year": counts(AgreementRow.year, (AgreementRow, AgreementRow.id == sub.c.id),
+                       where=AgreementRow.year.is_not(None)),
+    }
+
+
+def _chunks(seq: Sequence, n: int = 500) -> Iterator[Sequence]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+def load_agreements(session: Session, ids: Sequence[int], *, quotes: bool = False) -> list[dict]:
+    """Full merged records of ``ids`` (in that order), children fetched in bulk."""
+    out: dict[int, dict] = {}
+    for chunk in _chunks(list(ids)):
+        rows = session.scalars(sa.select(AgreementRow).where(AgreementRow.id.in_(chunk))).all()
+        for r in rows:
+            d = {"id": r.id, "party_key": r.party_key}
+            for f in SCALARS:
+                d[f] = getattr(r, f)
+            d.update(parties=list(r.parties or []), domains=list(r.domains or []), related=list(r.related or []),
+                     names=list(r.names or []), confidence=r.confidence, n_sources=r.n_sources,
+                     conflicts=list(r.conflicts or []), year=r.year,
+                     created_at=r.created_at.isoformat() if r.created_at else None,
+                     updated_at=r.updated_at.isoformat() if r.updated_at else None,
+                     signatories=[], provisions=[], funding=[], mechanisms=[], sources=[],
+                     _evidence=r.evidence or {})
+            out[r.id] = d
+        for model, field, cols in (
+            (SignatoryRow, "signatories", ("name", "role", "party")),
+            (ProvisionRow, "provisions", ("text", "actor", "modality", "domains")),
+            (FundingRow, "funding", ("amount", "currency", "purpose")),
+            (MechanismRow, "mechanisms", ("kind", "name", "frequency", "due")),
+        ):
+            for c in session.scalars(sa.select(model).where(model.agreement_id.in_(chunk))
+                                     .order_by(model.agreement_id, model.position)):
+                item = {"id": c.id, **{k: getattr(c, k) for k in cols}, "n_sources": c.n_sources}
+                out[c.agreement_id][field].append(item)
+        src = session.execute(
+            sa.select(AgreementSource.agreement_id, AgreementSource.document_id, AgreementSource.role,
+                      DocumentRow.source, DocumentRow.title, DocumentRow.published)
+            .join(DocumentRow, DocumentRow.id == AgreementSource.document_id)
+            .where(AgreementSource.agreement_id.in_(chunk))
+            .order_by(AgreementSource.agreement_id, DocumentRow.published, AgreementSource.document_id)).all()
+        for aid, doc_id, role, source, title, published in src:
+            out[aid]["sources"].append({"doc_id": doc_id, "role": role, "source": source, "title": title,
+                                        "published": published})
+    texts: dict[str, str] = {}
+    if quotes:
+        doc_ids = sorted({e[1] for d in out.values() for spans in d["_evidence"].values() for e in spans})
+        for chunk in _chunks(doc_ids):
+            texts.update(session.execute(sa.select(DocumentRow.id, DocumentRow.text)
+                                         .where(DocumentRow.id.in_(chunk))).tuples().all())
+    result = []
+    for aid in ids:
+        d = out.get(aid)
+        if d is None:
+            continue
+        ev = {}
+        for field, spans in d.pop("_evidence").items():
+            lst = []
+            for item, doc_id, s, e in spans:
+                entry = {"item": item, "doc_id": doc_id, "start": s, "end": e}
+                if quotes:
+                    entry["quote"] = texts.get(doc_id, "")[s:e]
+                lst.append(entry)
+            ev[field] = lst
+        d["evidence"] = ev
+        result.append(d)
+    return result
+
+
+def iter_agreements(session: Session, batch: int = 500) -> Iterator[dict]:
+    ids = session.scalars(sa.select(AgreementRow.id).order_by(AgreementRow.id)).all()
+    for chunk in _chunks(ids, batch):
+        yield from load_agreements(session, chunk)
+
+
+_FUNDING_KEYS = ("amount", "currency", "purpose")
+
+
+def compare(session: Session, ids: Sequence[int]) -> dict:
+    recs = load_agreements(session, ids)
+    found = [r["id"] for r in recs]
+
+    def funding_totals(r):
+        tot: dict[str, float] = defaultdict(float)
+        for f in r["funding"]:
+            tot[f["currency"]] += f["amount"]
+        return dict(sorted(tot.items()))
+
+    def pledges(r):
+        return [p["text"] for p in r["provisions"] if p["modality"] == "commitment"]
+
+    rows_spec = [
+        ("name", lambda r: r["name"]), ("kind", lambda r: r["kind"]), ("status", lambda r: r["status"]),
+        ("signed_date", lambda r: r["signed_date"]), ("place", lambda r: r["place"]),
+        ("parties", lambda r: r["parties"]),
+        ("signatories", lambda r: [f"{s['name']} ({s['role']}, {s['party']})" if s["role"] else s["name"]
+                                   for s in r["signatories"]]),
+        ("domains", lambda r: r["domains"]), ("duration_years", lambda r: r["duration_years"]),
+        ("defense_pledge", lambda r: r["defense_pledge"]), ("consultation_pledge", lambda r: r["consultation_pledge"]),
+        ("funding", lambda r: [{k: f[k] for k in _FUNDING_KEYS} for f in r["funding"]]),
+        ("funding_total", funding_totals),
+        ("mechanisms", lambda r: [f"{m['kind']}: {m['name']}" if m["name"] else m["kind"] for m in r["mechanisms"]]),
+        ("commitments", pledges), ("n_provisions", lambda r: len(r["provisions"])),
+        ("n_sources", lambda r: r["n_sources"]), ("conflicts", lambda r: [c["field"] for c in r["conflicts"]]),
+    ]
+    rows = [{"field": f, "values": [fn(r) for r in recs]} for f, fn in rows_spec]
+    dom_sets = [set(r["domains"]) for r in recs]
+    shared = sorted(set.intersection(*dom_sets)) if dom_sets else []
+    return {"ids": found, "missing": [i for i in ids if i not in found],
+            "agreements": [{k: r[k] for k in ("id", "name", "kind", "status", "signed_date", "parties")} for r in recs],
+            "rows": rows, "shared_domains": shared,
+            "shared_parties": sorted(set.intersection(*[set(r["parties"]) for r in recs])) if recs else []}
+
+
+def timeline(session: Session, *, party=None, pair=None, limit=None) -> list[dict]:
+    parties = [party] if party else []
+    if pair:
+        parties += list(pair)
+    q = sa.select(AgreementRow)
+    for p in parties:
+        q = q.where(sa.exists().where(AgreementParty.agreement_id == AgreementRow.id, AgreementParty.party == p))
+    rows = session.scalars(q).all()
+    by_id = {r.id: r for r in rows}
+    events = []
+    for r in rows:
+        if r.signed_date:
+            events.append({"date": r.signed_date, "event": r.status or "signed", "agreement_id": r.id,
+                           "name": r.name, "kind": r.kind, "status": r.status, "parties": list(r.parties),
+                           "domains": list(r.domains), "detail": None})
+    if by_id:
+        for chunk in _chunks(list(by_id)):
+            for m in session.scalars(sa.select(MechanismRow).where(MechanismRow.agreement_id.in_(chunk),
+                                                                   MechanismRow.due.is_not(None))):
+                a = by_id[m.agreement_id]
+                events.append({"date": m.due, "event": "due", "agreement_id": a.id, "name": a.name, "kind": a.kind,
+                               "status": a.status, "parties": list(a.parties), "domains": list(a.domains),
+                               "detail": f"{m.kind}: {m.name}" if m.name else m.kind, "mechanism_id": m.id})
+    events.sort(key=lambda e: (e["date"], e["agreement_id"], e["event"]))
+    return events[:limit] if limit else events
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_orgs() -> frozenset[str]:
+    try:
+        from pactwatch.extract.gazetteer import all_codes
+
+        return frozenset(all_codes("org"))
+    except Exception:  # the store works without the extractor installed
+        return frozenset()
+
+
+def party_kind(code: str) -> str:
+    if code in ORGANISATIONS or code in _gazetteer_orgs():
+        return "organisation"
+    if len(code) == 3 and code.isalpha() and code.isupper():
+        return "state"
+    return "other"
+
+
+def party_label(code: str) -> str:
+    try:
+        from pactwatch.extract import gazetteer  # type: ignore[attr-defined]
+
+        for fn in ("display_name", "name_for"):
+            if hasattr(gazetteer, fn):
+                name = getattr(gazetteer, fn)(code)
+                if name:
+                    return str(name)
+    except Exception:
+        pass
+    return code
+
+
+def network(session: Session, dialect: str, *, since=None, until=None, domain=None, party=None) -> dict:
+    ids, params = filtered_ids(dialect, since=since, until=until, domain=domain, party=party)
+    pairs = session.execute(
+        sa.select(AgreementParty.agreement_id, AgreementParty.party)
+        .where(AgreementParty.agreement_id.in_(ids)).order_by(AgreementParty.agreement_id, AgreementParty.party),
+        params).all()
+    doms: dict[int, list[str]] = defaultdict(list)
+    for aid, d in session.execute(sa.select(AgreementDomain.agreement_id, AgreementDomain.domain)
+                                  .where(AgreementDomain.agreement_id.in_(ids)), params).all():
+        doms[aid].append(d)
+    node_count: Counter = Counter()
+    edges: dict[tuple[str, str], dict] = {}
+    for aid, grp in itertools.groupby(pairs, key=lambda t: t[0]):
+        members = [p for _, p in grp]
+        node_count.update(members)
+        for a, b in itertools.combinations(members, 2):
+            e = edges.setdefault((a, b), {"source": a, "target": b, "count": 0, "domains": Counter(),
+                                          "agreement_ids": []})
+            e["count"] += 1
+            e["domains"].update(doms.get(aid, []))
+            e["agreement_ids"].append(aid)
+    nodes = [{"id": p, "label": party_label(p), "kind": party_kind(p), "agreements": n}
+             for p, n in sorted(node_count.items(), key=lambda t: (-t[1], t[0]))]
+    edge_list = []
+    for e in sorted(edges.values(), key=lambda e: (-e["count"], e["source"], e["target"])):
+        e["domains"] = dict(sorted(e["domains"].items(), key=lambda t: (-t[1], t[0])))
+        edge_list.append(e)
+    return {"nodes": nodes, "edges": edge_list}
+
+
+def sources(session: Session, agreement_id: int) -> list[dict]:
+    rows = session.execute(
+        sa.select(ReportRow.document_id, DocumentRow.source, DocumentRow.title, DocumentRow.published,
+                  ReportRow.role, ReportRow.id, ReportRow.confidence, ReportRow.name, ReportRow.status,
+                  ReportRow.signed_date)
+        .join(DocumentRow, DocumentRow.id == ReportRow.document_id)
+        .where(ReportRow.agreement_id == agreement_id)
+        .order_by(DocumentRow.published, ReportRow.document_id, ReportRow.idx)).all()
+    return [{"doc_id": r[0], "source": r[1], "title": r[2], "published": r[3], "role": r[4], "report_id": r[5],
+             "confidence": r[6], "name": r[7], "status": r[8], "signed_date": r[9]} for r in rows]
+
+
+def document(session: Session, doc_id: str) -> dict | None:
+    d = session.scalar(sa.select(DocumentRow).where(DocumentRow.id == doc_id))
+    if d is None:
+        return None
+    reports = session.scalars(sa.select(ReportRow).where(ReportRow.document_id == doc_id).order_by(ReportRow.idx)).all()
+    spans = session.execute(
+        sa.select(EvidenceRow.start, EvidenceRow.end, EvidenceRow.field, EvidenceRow.item, EvidenceRow.report_id,
+                  EvidenceRow.agreement_id)
+        .where(EvidenceRow.document_id == doc_id).order_by(EvidenceRow.start, EvidenceRow.end, EvidenceRow.id)).all()
+    return {
+        "id": d.id, "source": d.source, "title": d.title, "published": d.published, "language": d.language,
+        "text": d.text, "original": d.original, "removed": [list(r) for r in (d.removed or [])],
+        "content_hash": d.content_hash, "ingested_at": d.ingested_at.isoformat() if d.ingested_at else None,
+        "status": d.status,
+        "reports": [{"report_id": r.id, "agreement_id": r.agreement_id, "idx": r.idx, "name": r.name, "role": r.role,
+                     "kind": r.kind, "status": r.status, "signed_date": r.signed_date, "parties": r.parties,
+                     "confidence": r.confidence} for r in reports],
+        "spans": [{"start": s, "end": e, "field": f, "item": i, "report_id": rid, "agreement_id": aid}
+                  for s, e, f, i, rid, aid in spans],
+    }
+
+
+def report_record(session: Session, doc_id: str) -> dict | None:
+    """The stored pactwatch/v1 record of one document, as it was saved."""
+    d = session.scalar(sa.select(DocumentRow).where(DocumentRow.id == doc_id))
+    if d is None:
+        return None
+    reports = session.scalars(sa.select(ReportRow).where(ReportRow.document_id == doc_id).order_by(ReportRow.idx)).all()
+    agreements = []
+    for r in reports:
+        a = {k: getattr(r, k) for k in ("name", "role", "kind", "parties", "status", "signed_date", "place",
+                                         "signatories", "domains", "provisions", "funding", "duration_years",
+                                         "defense_pledge", "consultation_pledge", "mechanisms", "related",
+                                         "evidence", "confidence")}
+        agreements.append(a)
+    return {"schema": "pactwatch/v1",
+            "document": {"id": d.id, "source": d.source, "title": d.title, "published": d.published,
+                         "language": d.language, "text": d.text, "removed": [list(x) for x in d.removed or []]},
+            "agreements": agreements}
+
+
+def failures(session: Session) -> list[dict]:
+    rows = session.scalars(sa.select(FailureRow).order_by(FailureRow.created_at.desc(), FailureRow.id.desc())).all()
+    return [{"id": f.id, "doc_id": f.doc_id, "source": f.source, "stage": f.stage, "reason": f.reason,
+             "created_at": f.created_at.isoformat()} for f in rows]
+
+
+def stats(session: Session) -> dict:
+    def count(model) -> int:
+        return session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
+
+    def by(col, *, joinfrom=None) -> dict:
+        q = sa.select(col, sa.func.count()).group_by(col).order_by(col)
+        if joinfrom is not None:
+            q = q.select_from(joinfrom)
+        return {str(k): n for k, n in session.execute(q).all() if k is not None}
+
+    return {
+        "documents": count(DocumentRow), "failures": count(FailureRow), "reports": count(ReportRow),
+        "agreements": count(AgreementRow),
+        "parties": session.execute(sa.select(sa.func.count(sa.distinct(AgreementParty.party)))).scalar_one(),
+        "by_kind": by(AgreementRow.kind), "by_status": by(AgreementRow.status),
+        "by_domain": by(AgreementDomain.domain), "by_year": by(AgreementRow.year),
+    }
+
+
+def table_counts(session: Session, tables: Iterable[str]) -> dict[str, int]:
+    return {t: session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in tables}

@@ -1,0 +1,222 @@
+"""Domain lexicon, modality and provisions on short passages written in news / treaty style."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pactwatch.extract.domains import (
+    DomainMention,
+    domains_in,
+    find_domains,
+    find_provisions,
+    load_lexicon,
+    modality,
+)
+from pactwatch.record import DOMAINS
+
+
+def _cues(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for d in find_domains(text):
+        assert text[d.start:d.end] == d.text
+        out.setdefault(d.domain, set()).add(d.text)
+    return out
+
+
+# (passage, domain, the cue text it must be justified by)
+POSITIVE = [
+    ("The two ministers agreed to deepen cyber defense cooperation.", "cyber", "cyber defense"),
+    ("Both sides will expand intel sharing on Russian troop movements.", "intelligence", "intel sharing"),
+    ("The pact covers enhanced intelligence sharing for ten years.", "intelligence", "intelligence"),
+    ("The deal covers military research, development, testing and evaluation.", "defense", "military research, development, testing and evaluation"),
+    ("The two states intend to deepen civil nuclear cooperation.", "nuclear", "civil nuclear cooperation"),
+    ("They will facilitate the transit of critical minerals via the corridor.", "critical_minerals", "critical minerals"),
+    ("The sides will cooperate on customs control and border crossing.", "border_security", "customs control"),
+    ("Washington pledged support for demining in the Karabakh region.", "demining", "demining"),
+    ("Farmland there is still contaminated with landmines.", "demining", "landmines"),
+    ("Teams will clear unexploded ordnance from the former front line.", "demining", "unexploded ordnance"),
+    ("The free trade agreement removes tariffs on most goods.", "trade_investment", "free trade"),
+    ("Japan will buy more American beef and pork under the deal.", "agriculture_food", "beef"),
+    ("The International Natural Rubber Agreement sets a buffer stock.", "agriculture_food", "Natural Rubber"),
+    ("The charter commits both sides to promote human rights.", "democracy_governance", "human rights"),
+    ("They pledged to strengthen democracy, justice, and inclusion.", "democracy_governance", "democracy"),
+    ("The partnership aims to increase people-to-people exchanges.", "people_to_people", "people-to-people exchanges"),
+    ("The framework funds the supply of modern medical equipment to hospitals.", "health", "medical"),
+    ("They will collaborate on surveillance and outbreak response.", "health", "outbreak"),
+    ("The accord provides for humanitarian assistance and disaster relief.", "reconstruction_aid", "humanitarian assistance"),
+    ("Kyiv wants Western money for post-war reconstruction.", "reconstruction_aid", "reconstruction"),
+    ("Both countries will develop AI data centres and digital infrastructure.", "technology", "digital infrastructure"),
+    ("The corridor links rail, port and road networks across the Caspian.", "connectivity", "corridor") if False else
+    ("The Middle Corridor will carry freight across the Caspian.", "connectivity", "Middle Corridor"),
+    ("The plan expands renewable energy and electricity interconnectors.", "energy", "renewable energy"),
+    ("Azerbaijan is a reliable partner in energy security.", "energy", "energy security"),
+    ("Turkey will provide training to Libyan armed forces.", "defense", "armed forces"),
+    ("The agreement lets troops from both countries hold joint drills.", "defense", "joint drills"),
+    ("The two sides vowed to fight terrorism and violent extremism.", "counterterrorism", "terrorism"),
+    ("The memorandum delimits the maritime boundary between the two states.", "border_security", "maritime boundary"),
+    ("The treaty on the junction point of state borders was signed in Khujand.", "border_security", "junction point"),
+    ("Armenia will enhance its peacekeeping capabilities.", "peacekeeping", "peacekeeping"),
+    ("The deal also addresses climate change and water management.", "environment_climate", "climate change"),
+    ("The accord will boost food security in the region.", "agriculture_food", "food security"),
+    ("The defence ministers agreed to expand defence industrial cooperation.", "defense", "defence"),
+    ("The programme will fund scholarships and student exchanges.", "people_to_people", "student exchanges"),
+    ("They agreed to fight drug trafficking and organised crime.", "border_security", "drug trafficking"),
+    ("Cooperation on rare earths and lithium processing will expand.", "critical_minerals", "rare earths"),
+    ("The fund will support the Ukrainian budget support programme.", "reconstruction_aid", "budget support"),
+]
+
+
+@pytest.mark.parametrize("text,domain,cue", POSITIVE)
+def test_domain_cue(text, domain, cue):
+    cues = _cues(text)
+    assert domain in cues, cues
+    assert cue in cues[domain]
+
+
+NEGATIVE = [
+    # "security" alone is not defence; regional security is no domain
+    ("Black Sea security was discussed at length.", set()),
+    ("The leaders traded barbs over the weekend.", {"trade_investment"}),
+    ("The new minister brought fresh political energy to the talks.", {"energy"}),
+    ("Troops traded fire and an exchange of fire followed.", {"trade_investment", "people_to_people"}),
+    ("US Secretary of Defense Lloyd Austin met the Ukrainian defence minister.", {"defense"}),
+    ("Artificial intelligence firms welcomed the move.", {"intelligence"}),
+    ("The business climate has improved.", {"environment_climate"}),
+    ("The vote was a rubber stamp for the government.", {"agriculture_food"}),
+    ("He invoked the nuclear option in the Senate.", {"nuclear"}),
+    ("Parents protested outside the charter schools.", {"people_to_people"}),
+    ("The Democratic Republic of Congo sent a delegation.", {"democracy_governance"}),
+    ("They plan to rebuild trust after years of rivalry.", {"reconstruction_aid"}),
+    ("It was a political land mine for the prime minister.", {"demining"}),
+    ("Early Harvest lists cover 539 items.", {"agriculture_food"}),
+]
+
+
+@pytest.mark.parametrize("text,absent", NEGATIVE)
+def test_no_domain_for_metaphor_or_title(text, absent):
+    cues = _cues(text)
+    if not absent:
+        assert "defense" not in cues and "border_security" not in cues, cues
+    for d in absent:
+        assert d not in cues, (d, cues)
+
+
+def test_longest_cue_wins_across_domains():
+    text = "They will deepen civil nuclear energy cooperation and cyber defence."
+    doms = {(d.text, d.domain) for d in find_domains(text)}
+    assert ("civil nuclear energy", "nuclear") in doms
+    assert not any(dom == "energy" for _, dom in doms)
+    assert not any(dom == "defense" for _, dom in doms)
+
+
+def test_hard_wrapped_text_matches_across_newline():
+    text = "The Parties shall promote\nfree\ntrade and agricultural\ncooperation."
+    cues = _cues(text)
+    assert "free\ntrade" in cues["trade_investment"]
+
+
+def test_range_offsets_are_absolute():
+    text = "Intro about tariffs. The parties will cooperate on cybersecurity."
+    start = text.index("The parties")
+    found = find_domains(text, start)
+    assert [d.domain for d in found] == ["cyber"]
+    assert text[found[0].start:found[0].end] == "cybersecurity"
+    assert find_domains(text, 5, 3) == []
+    assert find_domains(text, -10, 10_000)  # clipped, not an error
+
+
+def test_domains_in_orders_by_table():
+    assert domains_in("trade, troops and vaccines") == ["defense", "trade_investment", "health"]
+
+
+def test_lexicon_covers_every_domain_and_knows_only_record_codes():
+    entries, stops = load_lexicon()
+    covered = {c for codes, _ in entries for c in codes}
+    assert covered == set(DOMAINS)
+    assert stops
+
+
+def test_us_and_uk_spellings():
+    assert "defense" in _cues("defence cooperation")
+    assert "defense" in _cues("defense cooperation")
+    assert "demining" in _cues("de-mining teams")
+    assert "technology" in _cues("data centres")
+    assert "technology" in _cues("data centers")
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("The Parties shall establish a Joint Committee.", "commitment"),
+        ("The United States will commit to holding consultations.", "commitment"),
+        ("The two sides agreed to expand trade.", "commitment"),
+        ("Each Party undertakes to notify the other.", "commitment"),
+        ("Azerbaijan and the United States intend to deepen civil nuclear cooperation.", "intent"),
+        ("The two countries express their intention to cooperate on minerals.", "intent"),
+        ("The sides seek to expand trade.", "intent"),
+        ("Both governments aim to double trade by 2030.", "intent"),
+        ("The Joint Committee may establish working groups.", "permission"),
+        ("The agreement does not include a mutual defense clause.", "negation"),
+        ("The parties shall not use force.", "negation"),
+        ("The United States will not station nuclear weapons there.", "negation"),
+        ("The talks took place in May 2024.", None),
+        ("Officials praised the agreement.", None),
+    ],
+)
+def test_modality(sentence, expected):
+    assert modality(sentence) == expected
+
+
+def test_modality_political_will_is_not_a_modal():
+    assert modality("There is strong political will behind the deal.") is None
+
+
+def test_provisions_from_sentences_and_numbered_clauses():
+    text = (
+        "Officials praised the deal. The Parties shall promote trade in agricultural products;\n"
+        "2. The Parties may establish working groups on energy.\n"
+        "The agreement will be the 15th such pact."
+    )
+    s1 = text.index("The Parties")
+    s2 = text.index("The agreement")
+    sentences = [(0, s1 - 1), (s1, s2 - 1), (s2, len(text))]
+    provs = find_provisions(text, sentences)
+    assert [p.modality for p in provs] == ["commitment", "permission"]
+    assert provs[0].text.startswith("The Parties shall promote")
+    assert set(provs[0].domains) == {"trade_investment", "agriculture_food"}
+    assert provs[1].domains == ("energy",)
+    for p in provs:
+        assert text[p.start:p.end] == p.text
+
+
+def test_provision_actors_use_gazetteer_codes():
+    text = "Armenia and the United States will cooperate on border security."
+    provs = find_provisions(text, [(0, len(text))])
+    assert len(provs) == 1
+    assert set(provs[0].actors) >= {"ARM", "USA"}
+    assert provs[0].domains == ("border_security",)
+
+
+def test_provisions_tolerate_bad_spans():
+    text = "The parties shall meet."
+    assert find_provisions(text, [(-5, 3000), (10, 2), ("a", "b")])[0].text == text  # type: ignore[list-item]
+    assert find_provisions("", [(0, 5)]) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.integers(-20, 400), st.one_of(st.none(), st.integers(-20, 400)))
+def test_find_domains_never_raises_and_stays_in_range(text, start, end):
+    for d in find_domains(text, start, end):
+        assert isinstance(d, DomainMention)
+        assert 0 <= d.start < d.end <= len(text)
+        assert text[d.start:d.end] == d.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_modality_and_provisions_never_raise(text):
+    modality(text)
+    for p in find_provisions(text, [(0, len(text)), (len(text) // 2, len(text))]):
+        assert 0 <= p.start < p.end <= len(text)

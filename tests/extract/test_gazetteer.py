@@ -1,0 +1,360 @@
+"""Gazetteer: party mentions, codes, names and titles on short news/treaty-style passages."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pactwatch.extract.gazetteer import (
+    PartyMention,
+    all_codes,
+    code_for,
+    display_name,
+    find_parties,
+    find_titles,
+    parse_title,
+)
+
+
+def parties(text: str) -> list[tuple[str, str]]:
+    found = find_parties(text)
+    for m in found:
+        assert text[m.start:m.end] == m.text
+    return [(m.text, m.code) for m in found]
+
+
+def codes(text: str) -> list[str]:
+    return [c for _, c in parties(text)]
+
+
+# --- names, variants, formal names -----------------------------------------
+
+
+def test_us_variants_and_spans():
+    text = "The United States and Ukraine signed the deal; U.S. officials said the USA and America agree."
+    found = find_parties(text)
+    assert [(m.text, m.code, m.via) for m in found] == [
+        ("United States", "USA", "name"),
+        ("Ukraine", "UKR", "name"),
+        ("U.S.", "USA", "name"),
+        ("USA", "USA", "name"),
+        ("America", "USA", "name"),
+    ]
+    assert found == sorted(found, key=lambda m: m.start)
+    assert all(isinstance(m, PartyMention) for m in found)
+
+
+def test_uk_variants():
+    assert codes("Britain, the UK, the U.K. and the United Kingdom are one party.") == ["GBR"] * 4
+
+
+def test_koreas():
+    text = "South Korea (the Republic of Korea) told Seoul's allies that North Korea, the DPRK, fired from Pyongyang."
+    assert codes(text) == ["KOR", "KOR", "KOR", "PRK", "PRK", "PRK"]
+
+
+def test_renamed_states_and_old_spellings():
+    text = "Ivory Coast and Côte d'Ivoire; Burma and Myanmar; Peking and Beijing; Kiev and Kyiv."
+    assert codes(text) == ["CIV", "CIV", "MMR", "MMR", "CHN", "CHN", "UKR", "UKR"]
+
+
+def test_formal_treaty_names():
+    text = (
+        "The Argentine Republic, the Federative Republic of Brazil and the Eastern Republic of Uruguay, "
+        "with the Government of the People's Republic of China, the Republic of Azerbaijan and Republic of Armenia"
+    )
+    assert codes(text) == ["ARG", "BRA", "URY", "CHN", "AZE", "ARM"]
+    spans = parties(text)
+    assert ("Federative Republic of Brazil", "BRA") in spans
+    assert ("People's Republic of China", "CHN") in spans
+
+
+def test_demonyms_and_plural_demonyms():
+    text = (
+        "Armenian, Ukrainian and Turkish officials met Philippine and Filipino traders; "
+        "Emirati, Israeli and Palestinian envoys; Soviet tanks; Armenians and Israelis."
+    )
+    got = find_parties(text)
+    assert [m.code for m in got] == ["ARM", "UKR", "TUR", "PHL", "PHL", "ARE", "ISR", "PSE", "SUN", "ARM", "ISR"]
+    assert {m.via for m in got} == {"adjective"}
+
+
+def test_capitals_and_metonyms():
+    text = (
+        "Washington and Moscow traded notes; the Kremlin and the White House disagreed. Downing Street, "
+        "Whitehall and the Elysee were silent, while Brussels, Tokyo, Yerevan, Baku, Ankara, Tehran and New Delhi spoke."
+    )
+    got = [(m.text, m.code, m.via) for m in find_parties(text)]
+    assert got == [
+        ("Washington", "USA", "capital"),
+        ("Moscow", "RUS", "capital"),
+        ("Kremlin", "RUS", "metonym"),
+        ("White House", "USA", "metonym"),
+        ("Downing Street", "GBR", "metonym"),
+        ("Whitehall", "GBR", "metonym"),
+        ("Elysee", "FRA", "metonym"),
+        ("Brussels", "EU", "capital"),
+        ("Tokyo", "JPN", "capital"),
+        ("Yerevan", "ARM", "capital"),
+        ("Baku", "AZE", "capital"),
+        ("Ankara", "TUR", "capital"),
+        ("Tehran", "IRN", "capital"),
+        ("New Delhi", "IND", "capital"),
+    ]
+
+
+def test_former_states():
+    text = "The Soviet Union (USSR) and East Germany faced West Germany; Yugoslavia and Czechoslovakia watched."
+    assert codes(text) == ["SUN", "SUN", "DDR", "DEU", "YUG", "CSK"]
+
+
+def test_organisations():
+    text = (
+        "The European Union, the EU, the European Community, the EC and the EEC; the European Commission; "
+        "NATO, the United Nations, the UN, the CSTO, ASEAN, the African Union, the G7, the G20, the OSCE, "
+        "the IAEA, OPEC, the WTO, the GCC, the SCO, BRICS, Mercosur and the Quad."
+    )
+    got = find_parties(text)
+    assert [m.code for m in got] == [
+        "EU", "EU", "EU", "EU", "EU", "EU", "NATO", "UN", "UN", "CSTO", "ASEAN", "AU", "G7", "G20",
+        "OSCE", "IAEA", "OPEC", "WTO", "GCC", "SCO", "BRICS", "Mercosur", "Quad",
+    ]
+    assert all(m.via == "org" for m in got)
+
+
+def test_the_community_only_capitalised_with_article():
+    assert codes("Ministers of the Community agreed on quotas.") == ["EU"]
+    assert codes("The local community agreed.") == []
+    assert codes("Community leaders agreed.") == []
+
+
+def test_non_state_parties():
+    text = "The Taliban, FARC, Hamas, Hezbollah, the Houthis, the ELN, M23, the PKK and the SDF."
+    got = find_parties(text)
+    assert [m.code for m in got] == ["Taliban", "FARC", "Hamas", "Hezbollah", "Houthis", "ELN", "M23", "PKK", "SDF"]
+    assert all(m.via == "nonstate" for m in got)
+
+
+def test_palestine_taiwan_hong_kong_macao_kosovo():
+    text = "The Palestinian Authority, the PLO and the Palestinians; Taiwan and Taipei; Hong Kong; Macao and Macau; Kosovo."
+    assert codes(text) == ["PSE", "PSE", "PSE", "TWN", "TWN", "HKG", "MAC", "MAC", "XKX"]
+
+
+# --- pitfalls ----------------------------------------------------------------
+
+
+def test_us_versus_pronoun():
+    assert codes("Let us hope the US agrees.") == ["USA"]
+    assert codes("They told us nothing.") == []
+
+
+def test_short_caps_inside_all_caps_headline_are_words():
+    assert codes("PLEASE TELL US WHO WON") == []
+    assert codes("US AND CHINA SIGN TRADE DEAL") == ["USA", "CHN"]
+
+
+def test_georgia_country_versus_us_state():
+    assert codes("Georgia and Armenia signed a transit agreement in Tbilisi.") == ["GEO", "ARM", "GEO"]
+    assert codes("The rally in Atlanta, Georgia drew thousands.") == []
+    assert codes("Georgia Governor Brian Kemp signed the bill.") == []
+    assert codes("Sen. David Perdue of Georgia voted no.") == []
+    assert codes("Cases were reported in Georgia, Florida and Texas.") == []
+
+
+def test_jordan_person_versus_country():
+    assert codes("Michael Jordan scored 40 points.") == []
+    assert codes("Rep. Jim Jordan questioned the witness.") == []
+    assert codes("King Abdullah of Jordan met Israeli leaders; Jordan signed.") == ["JOR", "ISR", "JOR"]
+
+
+def test_chad_first_name():
+    assert codes("Chad Johnson caught the pass.") == []
+    assert codes("Chad and France ended their defence pact; Chad's army withdrew.") == ["TCD", "FRA", "TCD"]
+    assert codes("Chad President Mahamat Deby") == ["TCD"]
+
+
+def test_lowercase_common_words():
+    assert codes("We ate turkey and drank from fine china.") == []
+    assert codes("Turkey and China") == ["TUR", "CHN"]
+
+
+def test_seas_and_us_states_are_not_parties():
+    assert codes("Vessels in the South China Sea and the Indian Ocean.") == []
+    assert codes("New Mexico and Papua New Guinea, not Mexico or Guinea.") == ["PNG", "MEX", "GIN"]
+    assert parties("Papua New Guinea")[0] == ("Papua New Guinea", "PNG")
+
+
+def test_newspapers_are_not_parties():
+    assert codes("The Washington Post, the Washington Times and the Moscow Times reported.") == []
+    assert codes("In Washington state, officials said.") == []
+
+
+def test_capital_inside_agreement_name_is_left_to_caller():
+    got = find_parties("The Paris Agreement and the Paris Club.")
+    assert [(m.text, m.code, m.via) for m in got] == [("Paris", "FRA", "capital"), ("Paris", "FRA", "capital")]
+
+
+def test_adjective_inside_event_name_still_returned():
+    assert codes("veterans of the Korean War") == ["KOR"]
+
+
+def test_possessive():
+    text = "Armenia's prime minister and Ukraine’s foreign minister"
+    assert parties(text) == [("Armenia", "ARM"), ("Ukraine", "UKR")]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("the US-Ukraine framework", [("US", "USA"), ("Ukraine", "UKR")]),
+        ("U.S.-Japan alliance", [("U.S.", "USA"), ("Japan", "JPN")]),
+        ("the Sino-Soviet split", [("Sino", "CHN"), ("Soviet", "SUN")]),
+        ("Israeli-Palestinian talks", [("Israeli", "ISR"), ("Palestinian", "PSE")]),
+        ("EU-India trade deal", [("EU", "EU"), ("India", "IND")]),
+        ("Indo-Pakistani war", [("Indo", "IND"), ("Pakistani", "PAK")]),
+        ("a Russo-Japanese war", [("Russo", "RUS"), ("Japanese", "JPN")]),
+    ],
+)
+def test_hyphenated_pairs_give_both_codes(text, expected):
+    assert parties(text) == expected
+
+
+def test_indo_pacific_is_a_region():
+    assert codes("a free and open Indo-Pacific") == []
+
+
+def test_currency_prefix_is_not_a_party():
+    assert codes("pledged US$1.6 billion") == []
+
+
+def test_hard_wrapped_name():
+    text = "talks between the United\nStates and Japan"
+    assert parties(text) == [("United\nStates", "USA"), ("Japan", "JPN")]
+
+
+def test_all_caps_dateline():
+    assert parties("YEREVAN, Aug 8 (Reuters) - Armenia") == [("YEREVAN", "ARM"), ("Armenia", "ARM")]
+
+
+# --- code_for / display_name ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Armenia", "ARM"),
+        ("Armenian", "ARM"),
+        ("Yerevan", "ARM"),
+        ("the Kremlin", "RUS"),
+        ("U.S.", "USA"),
+        ("European Community", "EU"),
+        ("the Government of the People's Republic of China", "CHN"),
+        ("Armenia's", "ARM"),
+        ("united kingdom", "GBR"),
+        ("Soviet", "SUN"),
+        ("NATO", "NATO"),
+        ("ARM", "ARM"),
+        ("Kosovo", "XKX"),
+    ],
+)
+def test_code_for(name, code):
+    assert code_for(name) == code
+
+
+def test_code_for_unknown():
+    assert code_for("Atlantis") is None
+    assert code_for("") is None
+    assert code_for("us") is None
+
+
+def test_display_name():
+    assert display_name("ARM") == "Armenia"
+    assert display_name("SUN") == "Soviet Union"
+    assert display_name("EU") == "European Union"
+    assert display_name("XYZ") == "XYZ"
+
+
+def test_every_iso_state_is_covered():
+    states = all_codes("state")
+    assert len(states) >= 249
+    for code in ("USA", "GBR", "FRA", "ARM", "AZE", "PSE", "TWN", "XKX", "SUN", "DDR", "ATA", "VAT"):
+        assert code in states
+    for code in states:
+        assert code_for(display_name(code)) == code
+
+
+# --- titles -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,role,party",
+    [
+        ("US Secretary of State", "Secretary of State", "USA"),
+        ("Armenian Foreign Minister", "Foreign Minister", "ARM"),
+        ("Japan's Defense Minister", "Defense Minister", "JPN"),
+        ("Minister of Defence of the Republic of Armenia", "Minister of Defence", "ARM"),
+        ("U.S. Trade Representative", "Trade Representative", "USA"),
+        ("EU High Representative", "High Representative", "EU"),
+        ("Deputy Prime Minister", "Deputy Prime Minister", None),
+        ("Ukrainian Minister for Foreign Affairs", "Minister for Foreign Affairs", "UKR"),
+        ("Saudi Crown Prince", "Crown Prince", "SAU"),
+        ("the Emir of Qatar", "Emir", "QAT"),
+        ("former U.S. Secretary of Defense", "Secretary of Defense", "USA"),
+    ],
+)
+def test_parse_title(text, role, party):
+    assert parse_title(text) == (role, party)
+
+
+def test_parse_title_without_title():
+    assert parse_title("Armenia") == (None, "ARM")
+    assert parse_title("") == (None, None)
+
+
+def test_find_titles_in_a_sentence():
+    text = "Armenian Foreign Minister Ararat Mirzoyan and U.S. Secretary of State Antony Blinken signed the charter."
+    got = find_titles(text)
+    assert [(t.text, t.role, t.party) for t in got] == [
+        ("Armenian Foreign Minister", "Foreign Minister", "ARM"),
+        ("U.S. Secretary of State", "Secretary of State", "USA"),
+    ]
+    for t in got:
+        assert text[t.start:t.end] == t.text
+
+
+def test_ambassador_to_is_not_the_ambassadors_party():
+    got = find_titles("U.S. Ambassador to Japan Rahm Emanuel")
+    assert [(t.role, t.party) for t in got] == [("Ambassador", "USA")]
+
+
+def test_lowercase_furniture_is_not_a_title():
+    assert find_titles("She sat on the chair next to the speaker.") == []
+
+
+# --- robustness -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00\x01\x02", "مرحبا بالعالم الولايات", "A" * 100000, "U.S." * 1000, "-" * 50])
+def test_odd_input(text):
+    for m in find_parties(text):
+        assert 0 <= m.start < m.end <= len(text)
+    for t in find_titles(text):
+        assert 0 <= t.start < t.end <= len(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+       | st.lists(st.sampled_from(["US", "Georgia", "Jordan", " ", "-", "Sino", "'s", "Chad", "the", "Community", "\n", "U.S.", "A"]), max_size=30).map("".join))
+def test_property_offsets_inside_text(text):
+    found = find_parties(text)
+    last_end = 0
+    for m in found:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.text
+        assert m.start >= last_end
+        last_end = m.end
+    for t in find_titles(text):
+        assert 0 <= t.start < t.end <= len(text)
+    code_for(text)
+    parse_title(text)

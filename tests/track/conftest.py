@@ -1,0 +1,120 @@
+"""Fixtures of the tracking tests: a real Store (SQLite and PostgreSQL via ``db_url``)
+holding the seed charter (shared/corpus/dev/seed-002), Azerbaijan-US Charter on Strategic
+Partnership, published 2026-02-10 with no signing date in the text.
+
+The record is extracted with ``pactwatch.extract`` when the extractor can produce the
+charter with its mechanisms; while it cannot (the pipeline is being built in parallel),
+the same record is built by hand from the text, with evidence offsets found in it, so the
+tracking tests exercise the real store either way.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import pytest
+
+from pactwatch.record import Agreement, Document, Mechanism, Provision, Record
+
+SEED = "seed-002_59ec305d7eca5537.txt"
+PUBLISHED = "2026-02-10"
+CHARTER = "Charter on Strategic Partnership between the Government of the Republic of Azerbaijan and the Government of the United States of America"
+
+
+def _span(text: str, phrase: str) -> tuple[int, int]:
+    i = text.index(phrase)
+    return i, i + len(phrase)
+
+
+def _sentence(text: str, phrase: str) -> tuple[int, int]:
+    s, e = _span(text, phrase)
+    return s, text.index(";" if text.find(";", e) != -1 and text.find(";", e) < text.find(".", e) else ".", e) + 1
+
+
+def hand_record(text: str) -> Record:
+    """The seed charter as GOLD says it: working groups, a yearly meeting, the
+    "within three months from the signing" term, no signing date."""
+    provisions = [
+        ("intend to expand energy cooperation", ["energy"]),
+        ("intend to deepen civil nuclear cooperation", ["nuclear"]),
+        ("intend to expand the scope of their defense and security cooperation", ["defense"]),
+        ("intend to cooperate to increase capabilities in the field of cybersecurity", ["cyber"]),
+        ("intend to cooperate in capacity building in humanitarian de-mining", ["demining"]),
+    ]
+    prov_models, prov_ev = [], []
+    for phrase, domains in provisions:
+        s, e = _sentence(text, phrase)
+        prov_models.append(Provision(text=text[s:e].strip(), actor=["AZE", "USA"], modality="intent", domains=domains))
+        prov_ev.append((s, e))
+    charter = Agreement(
+        name=CHARTER, role="primary", kind="charter", parties=["AZE", "USA"], status="signed",
+        domains=sorted({d for _p, ds in provisions for d in ds}),
+        provisions=prov_models,
+        mechanisms=[Mechanism(kind="working_group"), Mechanism(kind="meeting", frequency="P1Y")],
+        evidence={
+            "name": [_span(text, "Charter on Strategic Partnership between the Government of the Republic of Azerbaijan")],
+            "provisions": prov_ev,
+            "mechanisms": [_span(text, "respective Working Groups"),
+                           _span(text, "intend to meet regularly, at least once in a year")],
+        },
+        confidence=0.9,
+    )
+    mou = Agreement(
+        name="Memorandum of Understanding regarding the establishment of a Working Group to develop a Strategic Partnership Charter",
+        role="mentioned", kind="memorandum", parties=["AZE", "USA"], status="signed", signed_date="2025-08-08",
+        place="Washington", mechanisms=[Mechanism(kind="working_group")],
+        evidence={"mechanisms": [_span(text, "establishment of a Working Group")]}, confidence=0.6,
+    )
+    return Record(document=Document(id="seed-002", source=SEED, published=PUBLISHED, text=text),
+                  agreements=[charter, mou])
+
+
+@functools.lru_cache(maxsize=1)
+def seed_record(dev_corpus: str) -> Record:
+    """The seed charter's record: extracted, or (until the extractor reads it as GOLD does)
+    built by hand.  Cached: extraction loads spaCy, and every test saves the same record."""
+    text = rec_text(dev_corpus)
+    try:
+        # pactwatch.api.extract is what pactwatch.extract() calls; the package attribute
+        # `pactwatch.extract` is shadowed by the subpackage once pactwatch.extract.* is imported.
+        from pactwatch.api import extract
+
+        rec = extract(text, published=PUBLISHED, id="seed-002", source=SEED)
+        primary = [a for a in rec.agreements if a.role == "primary" and a.kind == "charter"]
+        mechs = primary[0].mechanisms if primary else []
+        # The extractor is used once it reads the charter as GOLD does (no signing date in
+        # the text, working groups, a yearly meeting, provisions).
+        if (primary and primary[0].signed_date is None and any(m.kind == "working_group" for m in mechs)
+                and any(m.frequency == "P1Y" for m in mechs) and len(primary[0].provisions) >= 3):
+            return rec
+    except (AttributeError, ImportError, NotImplementedError):
+        pass  # extractor pieces not landed yet: use the hand-built equivalent below
+    return hand_record(text)
+
+
+def rec_text(dev_corpus: str) -> str:
+    with open(os.path.join(dev_corpus, SEED), encoding="utf-8") as fh:
+        return fh.read()
+
+
+@pytest.fixture
+def store(db_url):
+    from pactwatch.store import Store
+
+    st = Store(db_url)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def seeded(store, dev_corpus):
+    """(store, charter agreement id, mou agreement id) with the seed charter saved."""
+    from sqlalchemy import select
+
+    from pactwatch.store.models import AgreementRow
+
+    store.save(seed_record(dev_corpus))
+    with store.session() as s:
+        ids = {kind: aid for aid, kind in s.execute(select(AgreementRow.id, AgreementRow.kind))}
+    return store, ids["charter"], ids["memorandum"]
