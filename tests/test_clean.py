@@ -202,6 +202,35 @@ def test_skips():
         run("\x01\x02\x03\x04\x05\x06" * 50)
 
 
+@pytest.mark.parametrize("text,lang", [
+    ("Le gouvernement français a signé mardi un accord de coopération avec le Maroc sur la formation "
+     "militaire et les exercices conjoints des deux armées.", "fr"),
+    ("El gobierno firmó el martes un acuerdo de cooperación con Francia para la formación de los "
+     "militares y la seguridad de las fronteras.", "es"),
+    ("Правительство подписало во вторник соглашение о сотрудничестве с Францией в области военной подготовки.", "ru"),
+    ("两国政府星期二签署了关于军事训练和边境安全合作的协定，双方同意每年举行联合演习。", "zh"),
+    # A wire table of figures: a character model calls it Spanish or Occitan; it is not refused.
+    ("DENVER, March 4 - Shr loss 29 cts vs profit eight cts\n\nNet loss 2.0 mln vs profit 610,000\n\n"
+     "Revs 14.1 mln vs 17.3 mln\n\nNine mths\n\nShr loss 45 cts vs profit 19 cts", "en"),
+])
+def test_language_detection(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_furniture_data_files_compile_line_by_line():
+    import re
+    from importlib import resources
+
+    for f in resources.files("pactwatch.data").iterdir():
+        if not f.name.startswith("furniture_") or f.name == "furniture_menu.txt":
+            continue
+        lines = f.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("#"), f.name  # each file says what it holds
+        for line in lines:
+            if line.strip() and not line.startswith("#"):
+                re.compile(line.removesuffix(" ->"), re.I)
+
+
 def test_language_detection_keeps_english_treaty_text():
     treaty = ("AGREEMENT BETWEEN THE GOVERNMENT OF THE REPUBLIC OF ARMENIA AND THE GOVERNMENT OF "
               "UKRAINE ON FREE TRADE\n\nARTICLE 1\n\nThe Contracting Parties shall establish a free "

@@ -181,3 +181,15 @@ def test_eval_real_extractor_on_one_dev_document(runner, dev_corpus):
     assert rep["documents"] == 1
     assert rep["documents_detail"][0]["error"] is None
     assert rep["published"]["accuracy"] == 1.0  # 2021-09-01 read from the page itself
+
+
+def test_eval_on_the_bundled_sample(runner):
+    """The sample carries gold files: eval runs end to end on it, with no extractor error."""
+    r = runner.invoke(app, ["eval", "--json", str(SAMPLE)])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.stdout)
+    assert rep["documents"] == len(list(SAMPLE.glob("*.gold.json"))) == 5
+    assert all(d["error"] is None for d in rep["documents_detail"])
+    assert rep["published"]["accuracy"] == 1.0  # four from metadata, one from the page itself
+    # A floor well under today's figures: a fall below it is a regression worth a look.
+    assert rep["detection"]["f1"] >= 0.8 and rep["overall"] >= 0.5

@@ -192,8 +192,15 @@ def _record(document, ann: Annotations) -> Record:
     from pactwatch.assemble import assemble
     from pactwatch.extract.agreements import find_agreements
 
+    title = document.title if ann.title_span is None else None
+    title_parties = []
+    if title:
+        from pactwatch.extract.gazetteer import find_parties
+
+        title_parties = find_parties(title)
     cands = find_agreements(ann.text, sentences=ann.sentences, parties=ann.parties, dates=ann.dates,
-                            published=ann.published, title_span=ann.title_span, places=ann.places)
+                            published=ann.published, title_span=ann.title_span, places=ann.places,
+                            title=title, title_parties=title_parties)
     agreements = assemble(cands, ann)
     return Record(document=document, agreements=agreements)
 
@@ -208,8 +215,12 @@ def process(raw, *, passages: Sequence[Span] | None = None) -> Processed:
     return Processed(record=_record(doc, ann), original=cleaned.original)
 
 
-def process_many(raws: Iterable, *, batch_size: int = 32, n_process: int = 1) -> Iterator:
+def process_many(raws: Iterable, *, batch_size: int = 32, n_process: int = 1,
+                 passages=None) -> Iterator:
     """Process documents in batches through one ``nlp.pipe``; failures come out as ReadFailure.
+
+    ``passages``: optional ``f(Document) -> [(start, end)]`` choosing what the model sees
+    (the pipeline passes the triage's candidate passages); default: every line.
 
     A document that cannot be cleaned (empty, binary, not English) or whose extraction
     raises becomes a ``ReadFailure`` with a one-line reason, in input order; the batch
@@ -226,7 +237,7 @@ def process_many(raws: Iterable, *, batch_size: int = 32, n_process: int = 1) ->
             if isinstance(cl, ReadFailure):
                 plans.append(None)
                 continue
-            ps = default_passages(cl.document.text)
+            ps = passages(cl.document) if passages is not None else default_passages(cl.document.text)
             plans.append(ps)
             for s, e in ps:
                 texts.append(cl.document.text[s:e])

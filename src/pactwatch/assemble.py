@@ -199,9 +199,15 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
                 dur = (d.years, sp)
                 break
         if dur is None:
+            # a term stated where the agreement itself is named ("the pact will ... for a
+            # period of 10 years"), or where its money flows ("$1.6 billion over five years")
+            own = {_sentence_index(ann.sentences, m.start) for m in c.mentions}
+            own |= {_sentence_index(ann.sentences, sp[0]) for sp in fev}
             for d in ann.durations:
                 sp = (d.start, d.end)
-                if d.years is None or sp not in scope or _inside(sp, other_names):
+                if d.years is None or _inside(sp, other_names):
+                    continue
+                if not c.treaty_text and _sentence_index(ann.sentences, d.start) not in own:
                     continue
                 if c.treaty_text and not re.search(r"\b(?:remain\s+in\s+force|valid|period\s+of|duration|term)\b",
                                                    text[max(0, d.start - 120):d.end + 40], re.I):
@@ -217,6 +223,10 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
             sp = (pl.start, pl.end)
             if sp not in scope or pl.value is None:
                 continue
+            line_start = text.rfind("\n", 0, pl.start) + 1
+            line_end = text.find("\n", pl.end)
+            if re.fullmatch(r"\s*(?:ARTICLE|Article)\s+[\dIVX]+\s*", text[line_start:line_end if line_end >= 0 else None]):
+                continue  # a treaty's article heading is not the NATO-style "Article 5" pledge
             key = {"defense": "defense_pledge", "defence": "defense_pledge", "defense_pledge": "defense_pledge",
                    "consultation": "consultation_pledge", "consultation_pledge": "consultation_pledge"}.get(pl.kind)
             if key is None or key in rec:

@@ -349,11 +349,11 @@ def evaluate(corpus_dir: str | Path, extract_fn: Callable[[str], Any] | None = N
     An extractor error on one document is recorded on that document (its predictions
     count as empty) and the run goes on.
     """
-    extract_fn = extract_fn or _default_extract
     pairs = gold_files(corpus_dir)
     if docs is not None:
         wanted = set(docs)
         pairs = [(d, g) for d, g in pairs if d.name in wanted or d.stem in wanted]
+    extract_fn = extract_fn or _default_extract
 
     det = Detection()
     sums = {f: 0.0 for f in FIELDS}

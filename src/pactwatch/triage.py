@@ -464,7 +464,7 @@ def _snap_right(text: str, pos: int, ceil: int) -> int:
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[list[int]] = []
     for s, e in sorted(spans):
-        if out and s <= out[-1][1] + 2:
+        if out and s <= out[-1][1]:
             out[-1][1] = max(out[-1][1], e)
         else:
             out.append([s, e])

@@ -283,3 +283,14 @@ def test_property_offsets_inside_text(text, published):
     got = find_published_date(text)
     if got is not None:
         assert 0 <= got[1] < got[2] <= len(text)
+
+
+def test_bracketed_year_in_treaty_closing():
+    assert dates("signed in quadruplicate on this 29th day of June [2010] with each Party", None) == [
+        ("on this 29th day of June [2010]", "2010-06-29")
+    ]
+
+
+def test_newspaper_titles_are_not_weekdays():
+    assert dates("a poll for The Sunday Times", WED) == []
+    assert dates("He said on Sunday the deal was done.", WED) == [("Sunday", "2021-08-29")]

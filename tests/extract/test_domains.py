@@ -41,7 +41,9 @@ POSITIVE = [
     ("Japan will buy more American beef and pork under the deal.", "agriculture_food", "beef"),
     ("The International Natural Rubber Agreement sets a buffer stock.", "agriculture_food", "Natural Rubber"),
     ("The charter commits both sides to promote human rights.", "democracy_governance", "human rights"),
-    ("They pledged to strengthen democracy, justice, and inclusion.", "democracy_governance", "democracy"),
+    ("They pledged to strengthen democracy, justice, and inclusion.", "democracy_governance", "democracy, justice"),
+    ("The memorandum on the restriction of marine jurisdictions was signed in Istanbul.", "border_security", "marine jurisdictions"),
+    ("Both sides will support the digital transformation of the health sector.", "health", "digital transformation of the health sector"),
     ("The partnership aims to increase people-to-people exchanges.", "people_to_people", "people-to-people exchanges"),
     ("The framework funds the supply of modern medical equipment to hospitals.", "health", "medical"),
     ("They will collaborate on surveillance and outbreak response.", "health", "outbreak"),
@@ -60,7 +62,7 @@ POSITIVE = [
     ("Armenia will enhance its peacekeeping capabilities.", "peacekeeping", "peacekeeping"),
     ("The deal also addresses climate change and water management.", "environment_climate", "climate change"),
     ("The accord will boost food security in the region.", "agriculture_food", "food security"),
-    ("The defence ministers agreed to expand defence industrial cooperation.", "defense", "defence"),
+    ("The defence ministers agreed to expand defence industrial cooperation.", "defense", "defence industrial"),
     ("The programme will fund scholarships and student exchanges.", "people_to_people", "student exchanges"),
     ("They agreed to fight drug trafficking and organised crime.", "border_security", "drug trafficking"),
     ("Cooperation on rare earths and lithium processing will expand.", "critical_minerals", "rare earths"),
@@ -91,6 +93,11 @@ NEGATIVE = [
     ("They plan to rebuild trust after years of rivalry.", {"reconstruction_aid"}),
     ("It was a political land mine for the prime minister.", {"demining"}),
     ("Early Harvest lists cover 539 items.", {"agriculture_food"}),
+    ("Some troops were not yet born when the World Trade Center collapsed.", {"trade_investment"}),
+    ("The war was a tremendous investment of blood and treasure.", {"trade_investment"}),
+    ("Members shall follow the principles of scientific justification.", {"technology"}),
+    ("The committee promotes economic development with social justice.", {"democracy_governance"}),
+    ("The sides will promote industry exchanges and cooperation.", {"people_to_people"}),
 ]
 
 
@@ -163,6 +170,12 @@ def test_us_and_uk_spellings():
         ("The United States will not station nuclear weapons there.", "negation"),
         ("The talks took place in May 2024.", None),
         ("Officials praised the agreement.", None),
+        # noun readings and "not only" are not modal cues
+        ("Armenia seeks closer ties with the West.", None),
+        ("Affirm the importance of engaging the private sector in planning the partnership.", None),
+        ("The deal will not only boost ties but also trade.", "commitment"),
+        ("Given their shared commitment to countering terrorism, the two sides intend to expand cooperation.", "intent"),
+        ("The Parties intend, as appropriate, to cooperate on energy.", "intent"),
     ],
 )
 def test_modality(sentence, expected):

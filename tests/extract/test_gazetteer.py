@@ -358,3 +358,56 @@ def test_property_offsets_inside_text(text):
         assert 0 <= t.start < t.end <= len(text)
     code_for(text)
     parse_title(text)
+
+
+# --- later additions: surnames, institutions, treaty-style titles ---------------------------
+
+
+def test_party_name_after_a_given_name_is_a_surname():
+    assert codes("Aides Matt Paul, David Oman and Lisa Monaco met Jack St. Martin.") == []
+    assert codes("Fox News host Brit Hume argued the point.") == []
+    assert codes("Oman and Monaco signed a tax treaty.") == ["OMN", "MCO"]
+
+
+def test_capitalised_community_inside_a_name_is_not_the_ec():
+    assert codes("on signing the Community Mental Health Act") == []
+
+
+def test_cross_strait_bodies():
+    text = "The Association for Relations Across the Taiwan Straits and the Straits Exchange Foundation agreed."
+    assert codes(text) == ["CHN", "TWN"]
+
+
+def test_titles_with_formal_party_after():
+    text = "Prime Minister of the Republic of Armenia Nikol Pashinyan and President of the Republic of Azerbaijan Ilham Aliyev"
+    got = [(t.text, t.role, t.party) for t in find_titles(text)]
+    assert got == [
+        ("Prime Minister of the Republic of Armenia", "Prime Minister", "ARM"),
+        ("President of the Republic of Azerbaijan", "President", "AZE"),
+    ]
+
+
+def test_coordinated_titles_share_the_party():
+    got = [(t.role, t.party) for t in find_titles("Chinese State Councilor and Foreign Minister Wang Yi")]
+    assert got == [("State Councilor", "CHN"), ("Foreign Minister", "CHN")]
+
+
+def test_lowercase_title_after_possessive():
+    got = find_titles("Mirzoyan, Armenia's foreign minister, said")
+    assert [(t.text, t.role, t.party) for t in got] == [("Armenia's foreign minister", "Foreign Minister", "ARM")]
+
+
+def test_king_as_surname_or_brand_is_not_a_title():
+    assert find_titles("Stephen King wrote it; Burger King sold it.") == []
+    assert [(t.role, t.party) for t in find_titles("Saudi King Salman")] == [("King", "SAU")]
+
+
+def test_long_portfolio_titles():
+    assert parse_title("Minister of Planning and International Cooperation") == (
+        "Minister of Planning and International Cooperation",
+        None,
+    )
+    assert parse_title("Minister of Foreign Affairs and International Cooperation of the UAE") == (
+        "Minister of Foreign Affairs and International Cooperation",
+        "ARE",
+    )

@@ -14,7 +14,8 @@ runner = CliRunner()
 
 
 def _run(*args):
-    res = runner.invoke(app, [str(a) for a in args])
+    # A wide terminal so Rich does not fold the cells the assertions look for.
+    res = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "250"})
     assert res.exit_code == 0, res.output
     return res.output
 

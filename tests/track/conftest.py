@@ -116,5 +116,43 @@ def seeded(store, dev_corpus):
 
     store.save(seed_record(dev_corpus))
     with store.session() as s:
-        ids = {kind: aid for aid, kind in s.execute(select(AgreementRow.id, AgreementRow.kind))}
-    return store, ids["charter"], ids["memorandum"]
+        rows = list(s.execute(select(AgreementRow.id, AgreementRow.kind).order_by(AgreementRow.id)))
+    charter = next(aid for aid, kind in rows if kind == "charter")
+    # The memorandum the charter builds on (any other agreement of the text will do).
+    other = next((aid for aid, kind in rows if kind == "memorandum"), None) or next(aid for aid, _k in rows if aid != charter)
+    return store, charter, other
+
+
+def _snapshot(store) -> dict:
+    """Every tracking table as plain rows: compared before/after a refused write."""
+    from pactwatch.track import service
+    from pactwatch.track.csvio import ENTITY_ORDER
+
+    with store.session() as s:
+        return {e: service.rows(s, e) for e in ENTITY_ORDER}
+
+
+def _provision_ids(store, agreement_id: int) -> list[int]:
+    from sqlalchemy import select
+
+    from pactwatch.store.models import ProvisionRow
+
+    with store.session() as s:
+        return list(s.scalars(select(ProvisionRow.id).where(ProvisionRow.agreement_id == agreement_id)
+                              .order_by(ProvisionRow.position)))
+
+
+@pytest.fixture
+def snapshot():
+    return _snapshot
+
+
+@pytest.fixture
+def provision_ids():
+    return _provision_ids
+
+
+@pytest.fixture
+def seed(dev_corpus):
+    """The seed record (extracted or hand-built), to save into a second store."""
+    return seed_record(dev_corpus)

@@ -6,26 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
-
-from pactwatch.store.models import ProvisionRow
+from pactwatch.record import Document, Record
 from pactwatch.track import api, service
-from pactwatch.track.csvio import ENTITY_ORDER, Refused
-
-
-def snapshot(store) -> dict:
-    with store.session() as s:
-        return {e: service.rows(s, e) for e in ENTITY_ORDER}
+from pactwatch.track.csvio import Refused
 
 
 def bodies_by_kind(tr: dict) -> dict:
     return {b["kind"]: b for b in tr["bodies"]}
-
-
-def provision_ids(store, agreement_id: int) -> list[int]:
-    with store.session() as s:
-        return list(s.scalars(select(ProvisionRow.id).where(ProvisionRow.agreement_id == agreement_id)
-                              .order_by(ProvisionRow.position)))
 
 
 def test_seed_yields_working_groups_and_yearly_meeting(seeded):
@@ -56,8 +43,8 @@ def test_signing_date_makes_three_month_deadline_appear(seeded):
     assert wg["due"] == "2026-05-10" and wg["state"] == "open" and wg["days_left"] == 70
     meet = next(d for d in after if d["recurring"])
     assert meet["due"] == "2027-02-10" and meet["frequency"] == "P1Y"
-    # The memorandum's working group was given no term: no deadline for it.
-    assert all(d["agreement_id"] == charter for d in api.list_deadlines(store, today=date(2026, 3, 1)))
+    # The memorandum's working group was given no term ("the present Charter" is not it).
+    assert not [d for d in api.list_deadlines(store, today=date(2026, 3, 1)) if d["agreement_id"] == mou]
     # The office's date is kept apart from the sources' value (which stays null).
     tr = api.tracking(store, charter, today=date(2026, 3, 1))
     assert tr["agreement"]["signed_date"] is None
@@ -65,6 +52,24 @@ def test_signing_date_makes_three_month_deadline_appear(seeded):
     # Overdue from the day after; --overdue shows only it.
     assert [d["due"] for d in api.list_deadlines(store, today=date(2026, 5, 11), overdue=True)] == ["2026-05-10"]
     assert api.list_deadlines(store, today=date(2026, 5, 10), overdue=True) == []
+
+
+def test_ingest_that_learns_the_signing_date(seeded, seed):
+    """A later source giving the signing date turns the pending terms into dates, with no
+    office action: the effective anchor is read from the store on every computation."""
+    store, charter, _mou = seeded
+    assert {d["state"] for d in api.list_deadlines(store, agreement_id=charter, today=date(2026, 3, 1))} == {"pending"}
+    charter_rec = next(a for a in seed.agreements if a.kind == "charter")
+    text = ("BAKU, February 11. The Charter on Strategic Partnership between the Government of the Republic of "
+            "Azerbaijan and the Government of the United States of America was signed on 10 February 2026.")
+    followup = Record(document=Document(id="followup", published="2026-02-11", text=text), agreements=[
+        charter_rec.model_copy(update={"signed_date": "2026-02-10", "provisions": [], "mechanisms": [],
+                                       "evidence": {"signed_date": [(0, len(text))]}})])
+    result = store.save(followup)
+    assert charter in result.agreement_ids  # merged into the same agreement
+    wg = next(d for d in api.list_deadlines(store, agreement_id=charter, today=date(2026, 3, 1)) if not d["recurring"])
+    assert wg["due"] == "2026-05-10" and wg["reason"] == "P3M after signing date 2026-02-10"
+    assert api.tracking(store, charter, today=date(2026, 3, 1))["anchors"]["signed_date_source"] == "sources"
 
 
 def test_meetings_drive_the_yearly_deadline(seeded):
@@ -81,7 +86,7 @@ def test_meetings_drive_the_yearly_deadline(seeded):
     assert next(d for d in api.list_deadlines(store, today=date(2027, 9, 16)) if d["recurring"])["state"] == "overdue"
 
 
-def test_missed_milestone_turns_overdue_on_the_right_day(seeded):
+def test_missed_milestone_turns_overdue_on_the_right_day(seeded, provision_ids):
     store, charter, _mou = seeded
     p1, p2, *_rest = provision_ids(store, charter)
     proj = api.add(store, "projects", {"agreement_id": charter, "name": "Interconnector feasibility study",
@@ -135,7 +140,7 @@ def test_old_status_update_does_not_roll_back_project(seeded):
     ("milestones", {"agreement_id": "MOU", "title": "x", "project_id": "PROJECT"},
      'milestone, field "project_id": project PROJECT belongs to agreement CHARTER, not MOU'),
 ])
-def test_bad_input_refused_and_nothing_changes(seeded, entity, values, message):
+def test_bad_input_refused_and_nothing_changes(seeded, snapshot, entity, values, message):
     store, charter, mou = seeded
     body = next(b for b in api.tracking(store, charter, today=date(2026, 3, 1))["bodies"] if b["frequency"])
     meeting = api.add(store, "meetings", {"agreement_id": charter, "body_id": body["id"], "date": "2026-04-01"})
@@ -143,8 +148,8 @@ def test_bad_input_refused_and_nothing_changes(seeded, entity, values, message):
     subst = {"CHARTER": charter, "MOU": mou, "BODY": body["id"], "MEETING": meeting["id"],
              "PROJECT": project["id"], "MOUPROV": 10_000}
     values = {k: subst.get(v, v) if isinstance(v, str) else v for k, v in values.items()}
-    for k, v in subst.items():
-        message = message.replace(k, str(v))
+    for k in sorted(subst, key=len, reverse=True):  # MOUPROV before MOU
+        message = message.replace(k, str(subst[k]))
     before = snapshot(store)
     with pytest.raises(Refused) as exc:
         api.add(store, entity, values)

@@ -21,8 +21,9 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _say_failure(failure) -> None:
-    # One line per bad input, naming it; printed raw (no Rich markup: file names may hold "[").
-    _err.print(Text(f"skipped {failure}"))
+    # One line per bad input, naming it ("bad.jsonl:17: malformed JSON line (...)");
+    # printed as plain Text: file names may hold "[" that Rich would read as markup.
+    _err.print(Text(str(failure)))
 
 
 # ----------------------------------------------------------------------------- extract
@@ -187,7 +188,7 @@ def render_report(console: Console, report) -> None:
         console.print("[green]No misses.[/green]")
         return
     mt = Table(title="Misses", title_justify="left", show_lines=True, expand=True)
-    mt.add_column("document", style="cyan", no_wrap=True, max_width=34)
+    mt.add_column("document", style="cyan", overflow="fold", max_width=40)
     mt.add_column("what", ratio=1)
     for r in misses:
         lines = Text()

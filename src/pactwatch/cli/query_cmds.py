@@ -19,7 +19,16 @@ from rich.text import Text
 from pactwatch.cli import app
 from pactwatch.store import Store
 
-_out = Console(highlight=False, soft_wrap=False)
+
+
+class _Out:
+    """A Console made when first printed to, so it sees the terminal width of *this* run."""
+
+    def print(self, *a, **k) -> None:
+        Console(highlight=False).print(*a, **k)
+
+
+_out = _Out()
 _err = Console(stderr=True, highlight=False)
 
 DbOpt = typer.Option(None, "--db", envvar="PACTWATCH_DB",

@@ -85,7 +85,7 @@ def _nouns() -> list[tuple[re.Pattern, str, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=None)
 def _wordset(name: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _lines(name))
 
@@ -138,7 +138,7 @@ _CAP_STOP = {"The", "A", "An", "This", "That", "These", "Those", "Under", "In", 
              "And", "Its", "Their", "It", "After", "Before", "With", "By", "As", "If", "When", "While",
              "From", "To", "Of", "Read", "See", "Also", "Both", "Each", "Such", "Any", "No", "All", "Mr",
              "Mrs", "Ms", "Dr", "President", "Minister", "Secretary", "Prime", "Foreign", "Defence",
-             "Defense", "Chancellor", "King", "Queen", "Sen", "Rep", "General", "Gen", "Then", "Now",
+             "Defense", "Chancellor", "King", "Queen", "Sen", "Rep", "Then", "Now",
              "Today", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
              "January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
@@ -248,8 +248,12 @@ def _is_caseless_line(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7:
         return True
+    # Title Case: a short line, not a sentence (a one-sentence paragraph full of names ends
+    # with a period and keeps its capitals)
+    if len(words) > 16 or re.search(r"[.!?][\"”’]?\s*$", line):
+        return False
     long = [w for w in words if len(w) > 3]
-    return bool(long) and sum(w[0].isupper() for w in long) / len(long) >= 0.75 and len(words) <= 25
+    return bool(long) and sum(w[0].isupper() for w in long) / len(long) >= 0.75
 
 
 class _Text:
@@ -261,6 +265,7 @@ class _Text:
         self.starts = [t[0] for t in self.tokens]
         self.sentences = list(sentences)
         self.sent_starts = [s for s, _ in self.sentences]
+        self.mentions_by_sent: dict[int, list] = {}
         self.caseless: list[Span] = []
         for lm in re.finditer(r"[^\n]+", text):
             if _is_caseless_line(lm.group()):
@@ -364,8 +369,9 @@ class MentionFinder:
                         "budgetary", "monetary", "accounting", "constitutional", "normative"}:
                 return True
         if kind == "charter" and not cap:
-            if re.match(r"\s+(?:flights?|planes?|jets?|aircraft|airlines?|schools?|members?|bus|boat|cities)",
-                        after):
+            # a charter as an instrument is named ("partnership charter", "charter on ...");
+            # otherwise it is hiring a ship or a plane, or a school
+            if not re.match(r"\s+(?:on|of)\s", after) and prev not in self.modifiers:
                 return True
         if kind == "declaration" and not cap:
             if re.match(r"\s+of\s+(?:war|independence|emergency|martial|bankruptcy|intent|interest|assets|"
@@ -457,8 +463,12 @@ class MentionFinder:
             topics -= {"and", "of", "the", "a", "an", "on"} | set(self.generic)
             if not topics:
                 return [m]
+            noun = re.sub(r"(?i)(memorand)(?:a|ums)\b", r"\1um", self.text[m.noun_start:m.noun_end])
+            noun = re.sub(r"(?i)(treat)ies\b", r"\1y", noun)
+            noun = re.sub(r"(?i)(\w)s\b(?! of)", r"\1", noun) if not noun.lower().startswith("memorandum") else noun
             out.append(AgreementMention(
-                start=m.start, end=m.end, text=m.text, noun_start=m.noun_start, noun_end=m.noun_end,
+                start=m.start, end=m.end, text=f"{noun} on {' '.join(self.text[ps:pe].split())}",
+                noun_start=m.noun_start, noun_end=m.noun_end,
                 kinds=list(m.kinds), proper=False, determiner=m.determiner, plural=False, year=m.year,
                 topics=frozenset(topics), parties=list(m.parties), sentence=m.sentence, commercial=m.commercial,
                 old=m.old, fresh=m.fresh, group=gid, complement=(ps, pe)))
@@ -637,6 +647,9 @@ class MentionFinder:
                 end = max(end, last_good)
                 if last_good > e:
                     complement = (e + m.end(), last_good)
+        cm = re.match(r"\s+to\s+(\w+)", text[end:end + 30])
+        if cm and cm.group(1).lower() in _wordset("agreement_commercial_verbs.txt"):
+            commercial = True  # "a deal to supply 30,000 vehicles", "an agreement to acquire"
         # "between X and Y", "with X (and Y)": parties of the mention
         rest = text[end:end + 200]
         bm = re.match(r"\s*(?:,\s*)?(?:signed\s+|reached\s+|concluded\s+|agreed\s+)?(between|with|among)\s+", rest)
@@ -699,9 +712,9 @@ class MentionFinder:
             # A capitalised bare noun ("the Agreement", "this Treaty") is a reference, not a name.
             proper = False
         mention_text = text[start:end]
-        ym = re.match(r"\s*,?\s*(?:which\s+was\s+|that\s+was\s+)?(?:first\s+|originally\s+|initially\s+)?"
+        ym = re.match(r"(?:\s+(?:with|between)\s+[^,.;]{1,40})?\s*,?\s*(?:which\s+was\s+|that\s+was\s+)?(?:first\s+|originally\s+|initially\s+)?"
                       r"(?:signed|reached|concluded|agreed|struck|adopted|negotiated)\s+(?:in|back\s+in)\s+"
-                      r"(1[89]\d\d|20\d\d)\b", text[end:end + 60])
+                      r"(1[89]\d\d|20\d\d)\b", text[end:end + 100])
         if ym and year is None:
             year = ym.group(1)
             old = True  # a past year given as the date of conclusion: an earlier agreement
@@ -767,7 +780,10 @@ def _nearest_cue(cues: list[StatusCue], men: AgreementMention, limit: int = 140)
         else:
             d = c.start - men.end
         # A cue after the mention ("the deal was signed") is as good as one before it.
-        if c.status in {"withdrawn", "terminated"} and d > 60:
+        # ending and leaving are said of the agreement itself, right next to it ("ended its
+        # defence pact", "pulled out of the deal"); farther away they are about talks, wars,
+        # summits
+        if c.status in {"withdrawn", "terminated"} and d > 30:
             continue
         if d > limit:
             continue
@@ -795,23 +811,36 @@ _IN_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+(?:\w+\s+)?(?:capital|city)\s+(?
 
 def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parties: Sequence = (),
                     dates: Sequence = (), published: str | None = None, title_span: Span | None = None,
-                    places: Sequence = ()) -> list[AgreementCandidate]:
+                    places: Sequence = (), title: str | None = None,
+                    title_parties: Sequence = ()) -> list[AgreementCandidate]:
     """Distinct agreements of one cleaned text, each with its supporting spans.
 
     ``parties``: gazetteer PartyMention-like objects (start, end, code, via);
     ``dates``: DateMention-like objects (start, end, text, value, relative);
-    ``title_span``: where the headline sits in ``text`` (None when it is not in the text).
+    ``title_span``: where the headline sits in ``text`` (None when it is not in the text);
+    ``title``/``title_parties``: a headline kept outside the text (JSONL feeds) and its party
+    mentions (offsets into ``title``): it still says what the document reports on.
     """
     sents = list(sentences) if sentences else split_sentences(text)
     finder = MentionFinder(text, sents, parties, title_span)
     mentions = finder.find()
     t = finder.t
+    for m in mentions:
+        t.mentions_by_sent.setdefault(m.sentence, []).append(m)
     pub_year = int(published[:4]) if published else None
 
     headings = _heading_lines(text, title_span)
 
+    title_mentions: list[AgreementMention] = []
+    if title_span is None and title:
+        title_mentions = [m for m in MentionFinder(title, [(0, len(title))], title_parties, None).find()
+                          if not m.commercial and not m.bare]
+
     def in_title(m: AgreementMention) -> bool:
         return title_span is not None and title_span[0] <= m.start < title_span[1]
+
+    def named_in_outside_title(c: AgreementCandidate) -> bool:
+        return any(_compatible(c, tm) >= 2 for tm in title_mentions)
 
     def in_heading(m: AgreementMention) -> bool:
         return any(s <= m.start < e for s, e in headings)
@@ -857,11 +886,14 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
         # the headline says what the document reports on; without one (or when it names no
         # agreement between states), the first agreement of the lead does
         for c in clusters:
-            if any(in_title(m) for m in c.mentions) and _primary_ok(c, t, text, finder):
+            if (any(in_title(m) for m in c.mentions) or named_in_outside_title(c)) and _primary_ok(c, t, text, finder):
                 primaries.append(c)
         if not primaries:
+            # a lead agreement is the news only when the lead says something happens to it
+            # (signed, negotiated, proposed ...), not when it is named in passing
             for c in clusters:
-                if any(m.sentence in lead_sents for m in c.mentions) and _primary_ok(c, t, text, finder):
+                if any(m.sentence in lead_sents and cue_for(m, t, text) is not None for m in c.mentions) \
+                        and _primary_ok(c, t, text, finder):
                     primaries.append(c)
                     break
         # a sub-headline announcing a signing or an entry into force is news of its own
@@ -877,7 +909,9 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
         for p in list(primaries):
             shared = set(c.party_codes) & set(p.party_codes)
             same_sent = {m.sentence for m in c.mentions} & {m.sentence for m in p.mentions[:3]}
-            if shared and same_sent and c.mentions[0].sentence in same_sent and \
+            lead_or_title = {i for i in same_sent if i in lead_sents} or \
+                {m.sentence for m in c.mentions if in_title(m)} & same_sent
+            if shared and lead_or_title and c.mentions[0].sentence in same_sent and \
                     any(m.proper for m in c.mentions) and not any(m.old for m in c.mentions):
                 primaries.append(c)
                 break
@@ -941,7 +975,7 @@ class TreatyLayout:
 
 # Structural marks of an agreement's own text (as opposed to news about it).
 _TREATY_MARKS = [
-    re.compile(r"\b(?:HAVE|have|Have)\s+(?:AGREED|agreed)\b"),
+    re.compile(r"\b(?:HAVE|have|Have)\s+(?:AGREED|agreed|reached\s+the\s+following|REACHED\s+THE\s+FOLLOWING)\b"),
     re.compile(r"\b(?:hereinafter|hereafter)\s+(?:referred\s+to|called)\b", re.I),
     re.compile(r"^\s*(?:ARTICLE|Article)\s+(?:1|I|ONE)\b", re.M),
     re.compile(r"\bIN\s+WITNESS\s+WHEREOF\b|\bIn\s+witness\s+whereof\b"),
@@ -951,7 +985,8 @@ _TREATY_MARKS = [
 ]
 _PARTIES_CLAUSE = re.compile(
     r"^[ \t]*(?:The|THE)\s+(?:Government|GOVERNMENT|Governments|Republic|REPUBLIC|Kingdom|State|People|United|Federal|"
-    r"Swiss|Slovak|Czech|Association|Parties|Contracting)[^\n]{0,400}", re.M)
+    r"Swiss|Slovak|Czech|Association|Parties|Contracting|Department|Ministry|Minister|Governments|Office)[^\n]{0,400}",
+    re.M)
 
 
 def _treaty_layout(text: str, mentions: list[AgreementMention]) -> TreatyLayout | None:
@@ -977,7 +1012,8 @@ def _treaty_layout(text: str, mentions: list[AgreementMention]) -> TreatyLayout 
             he = max(0, m0.end - hs) + hs + cut.start()
         if 0 < len(text[hs:he].strip()) <= 600:
             heading = (hs, len(text[:he].rstrip()))
-    pre_end_m = re.search(r"(?:HAVE\s+AGREED|have\s+agreed|Have\s+agreed|agree\s+as\s+follows|AGREE\s+AS\s+FOLLOWS)",
+    pre_end_m = re.search(r"(?:HAVE\s+AGREED|have\s+agreed|Have\s+agreed|agree\s+as\s+follows|AGREE\s+AS\s+FOLLOWS|"
+                          r"[Hh]ave\s+reached\s+the\s+following)",
                           text[pc.start():])
     pre_end = pc.start() + (pre_end_m.start() if pre_end_m else min(1500, len(text) - pc.start()))
     clause_end = re.search(r"[,;:(]|\s+hereinafter|\s+hereafter", pc.group())
@@ -1029,9 +1065,16 @@ def _compatible(c: AgreementCandidate, m: AgreementMention) -> int:
             return 0
         if mfam != "generic" and m.proper:
             return 0
+        # a treaty is not the framework or declaration that leads to it, nor the reverse
+        if "treaty" in m.kinds or any("treaty" in x.kinds for x in described):
+            return 0
         if cfam != "generic" and any(x.proper for x in described) and not (mparties and mparties == cparties):
             if not m.topics or not (m.topics & {t for x in described for t in x.topics}):
                 return 0
+    if not described and not m.bare:
+        # only "the deal"/"an agreement" so far: a described mention joins when its noun fits
+        if not all(_noun_class(x) in _GENERIC_NOUNS or _noun_class(x) == _noun_class(m) for x in c.mentions):
+            return 0
     ctopics = set()
     for x in described:
         ctopics |= x.topics
@@ -1049,6 +1092,12 @@ def _compatible(c: AgreementCandidate, m: AgreementMention) -> int:
         if not ok and not (m.acronym and m.acronym in acrs):
             return 0
         score += 3
+    elif cwords and not m.proper and described:
+        # a description joins a named agreement only when something ties them: "the chip pact
+        # with the U.S." is not the "General Agreement on Tariffs and Trade"
+        named_words = set().union(*cwords)
+        if not (mparties and mparties & cparties) and not (m.topics & (ctopics | named_words)):
+            return 0
     elif m.proper and m.name_words and not cwords and described:
         # a named agreement joins a described one only when parties or topics tie them
         if not (mparties and mparties == cparties) and not (m.topics & ctopics):
@@ -1169,11 +1218,37 @@ def _best_cluster(clusters: list[AgreementCandidate], m: AgreementMention, stric
     return best
 
 
+# Nouns that can refer back to any agreement ("the deal" after "the Panmunjom Declaration");
+# the others refer back only to an agreement already called that way ("the treaty").
+_GENERIC_NOUNS = frozenset({"agreement", "deal", "accord", "pact", "document", "arrangement"})
+
+
+def _noun_class(m: AgreementMention) -> str:
+    head = m.text[m.noun_start - m.start:m.noun_end - m.start].lower()
+    head = re.sub(r"(?:s|es)$", "", head) if not head.startswith("memorand") else "memorandum"
+    if head in {"mou", "memoranda", "memorandum of understanding"} or head.startswith("memorand"):
+        return "memorandum"
+    if head.startswith("treat"):
+        return "treaty"
+    if head in {"agreement", "deal", "accord", "pact"}:
+        return head
+    return head
+
+
+def _bare_fits(noun_class: str, c: AgreementCandidate) -> bool:
+    if noun_class in _GENERIC_NOUNS:
+        return True
+    return any(_noun_class(x) == noun_class for x in c.mentions)
+
+
 def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m: AgreementMention,
                 treaty: TreatyLayout | None) -> int | None:
     if treaty is not None:
         return 0
     fam = _kind_family(m.kinds)
+    noun_class = _noun_class(m)
+    cand = [ci for ci in range(len(clusters)) if _bare_fits(noun_class, clusters[ci])]
+    last_seen = {ci: se for ci, se in last_seen.items() if ci in cand}
     noun = m.text[m.noun_start - m.start:m.noun_end - m.start].lower()
     recent = sorted(last_seen.items(), key=lambda kv: -kv[1])
     if m.fresh:
@@ -1198,8 +1273,12 @@ def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m
         if fam != "generic" and fam not in ckinds:
             continue
         return ci
+    if m.determiner == "indef" and noun_class not in _GENERIC_NOUNS:
+        return None  # "an armistice", "a declaration": a new agreement enters the story
     # the document's main agreement: the first one that is not about the past
     for ci, c in enumerate(clusters):
+        if ci not in cand:
+            continue
         ckinds = [k for x in c.mentions for k in x.kinds]
         if fam != "generic" and fam not in ckinds:
             continue
@@ -1212,10 +1291,15 @@ def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m
 
 
 _PLACE_PREP = re.compile(r"(?:\b(?:in|at|from|to|near|outside|inside|visit(?:ed|ing|s)?|toured?)\s+(?:the\s+)?)$", re.I)
-_COMPANY_NEXT = re.compile(r"^\s*(?:-based\s+)?(?:firm|company|carmaker|automaker|group|bank|giant|manufacturer|"
-                           r"maker|conglomerate|oil\s+company|airline|rival|unit|subsidiary|brand|corp|inc|"
-                           r"partner|investor|buyer|supplier|producer|defence\s+firm|defense\s+firm|"
-                           r"defence\s+company|defense\s+company|media|newspaper|press|agency|news)\b", re.I)
+_COMPANY_NEXT = re.compile(r"^\s*(?:-based\s+|state-owned\s+|state\s+)?(?:(?:oil|gas|steel|chip|drug|car|auto|aircraft|"
+                           r"defen[cs]e|arms|energy|shipping|mining|trading|tech|technology|software|telecoms?|"
+                           r"insurance|investment|commercial|merchant|state)\s*)?"
+                           r"(?:firms?|compan(?:y|ies)|makers?|groups?|banks?|bankers|lenders?|giants?|manufacturers?|"
+                           r"conglomerates?|airlines?|carriers?|rivals?|units?|subsidiar(?:y|ies)|brands?|corp|inc|"
+                           r"partners?|investors?|buyers?|suppliers?|producers?|media|newspapers?|press|agency|"
+                           r"news|operators?|insurers?|brokers?|brokerages?|traders?|exporters?|importers?|"
+                           r"refiners?|shippers?|concerns?|businesses|business|executives?|shareholders?|"
+                           r"workers|unions?)\b", re.I)
 _VENUE_NEXT = re.compile(r"^\s*(?:summit|meeting|conference|ministerial|sidelines|forum|session|gathering|"
                          r"Defence\s+Ministers|Defense\s+Ministers|Foreign\s+Ministers|-Plus|Plus)\b", re.I)
 
@@ -1321,16 +1405,55 @@ def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinde
         return False
     if all(m.plural for m in c.mentions):
         return False
+    sents = [t.sentences[m.sentence] for m in c.mentions]
+    if _context_is_business(text, sents):
+        return False  # a loan, supply or airline pact: companies' nationalities are no parties
     if len({p.code for p in c.parties}) >= 2:
         return True
     if any(m.proper and m.name_words and not m.old for m in c.mentions):
-        sents = [t.sentences[m.sentence] for m in c.mentions]
-        if any(finder.parties_in(s, e) for s, e in sents) and not _context_is_business(text, sents):
+        if any(finder.parties_in(s, e) for s, e in sents):
             return True
     return False
 
 
 # ----------------------------------------------------------------------------- status
+
+
+# "the current one", "its predecessor": another agreement that takes the cues next to it
+_OTHER_ONE = re.compile(r"\b(?:the|its|their|an?)\s+(?:current|old|previous|existing|earlier|former|first|other)\s+one\b|"
+                        r"\bpredecessor\b", re.I)
+
+
+def _distance(c: StatusCue | Span, s: int, e: int) -> int:
+    cs, ce = (c.start, c.end) if isinstance(c, StatusCue) else c
+    if cs < e and ce > s:
+        return 0
+    return s - ce if ce <= s else cs - e
+
+
+def cue_for(m: AgreementMention, t: _Text, text: str) -> StatusCue | None:
+    """The status cue of a mention: the nearest cue of its sentence that is not nearer to
+    another agreement mention ("signed X, which builds on Y reached in 2019")."""
+    s, e = t.sentences[m.sentence]
+    cues = status_cues(text, s, e)
+    others = [(o.start, o.end) for o in t.mentions_by_sent.get(m.sentence, []) if (o.start, o.end) != (m.start, m.end)]
+    others += [(x.start(), x.end()) for x in _OTHER_ONE.finditer(text, s, e)]
+    # mentions coordinated with this one share its verb: "signed the Treaty on X and the
+    # Declaration on Y"
+    coord = re.compile(r"^\s*(?:,|,?\s*and|,?\s*as\s+well\s+as|&)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+
+    def linked(os_: int, oe: int) -> bool:
+        between = text[oe:m.start] if oe <= m.start else text[m.end:os_]
+        return bool(coord.match(between))
+
+    kept = []
+    for c in cues:
+        d = _distance(c, m.start, m.end)
+        if any(_distance(c, os_, oe) < d for os_, oe in others
+               if not (os_ <= m.start and m.end <= oe) and not linked(os_, oe)):
+            continue
+        kept.append(c)
+    return _nearest_cue(kept, m)
 
 
 def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
@@ -1347,9 +1470,7 @@ def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
             return
     found: list[tuple[int, StatusCue]] = []
     for m in c.mentions:
-        s, e = t.sentences[m.sentence]
-        cues = status_cues(text, s, e)
-        cue = _nearest_cue(cues, m)
+        cue = cue_for(m, t, text)
         if cue is not None:
             found.append((m.start, cue))
     if not found:
@@ -1386,11 +1507,9 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
     anchors: list[Span] = []
     if c.status in {"signed", "in_force"}:
         for m in c.mentions:
-            si = m.sentence
-            for cue in status_cues(text, *t.sentences[si]):
-                if cue.status == "signed" and re.match(r"(?i)signed|inked|concluded|sealed", text[cue.start:cue.end]):
-                    if _nearest_cue([cue], m) is not None:
-                        anchors.append((cue.start, cue.end))
+            cue = cue_for(m, t, text)
+            if cue is not None and cue.status == "signed":
+                anchors.append((cue.start, cue.end))
     if c.status_span and c.status in {"signed", "expected", "in_force"}:
         anchors.append(c.status_span)
     for cs, ce in anchors:

@@ -26,7 +26,7 @@ from importlib import resources
 
 from dateutil.relativedelta import relativedelta
 
-from pactwatch.extract.money import number_word_pattern, parse_number
+from pactwatch.extract.money import finditer_near, number_word_pattern, parse_number
 
 __all__ = ["DateMention", "find_dates", "resolve_relative", "add_period", "find_published_date"]
 
@@ -135,7 +135,7 @@ _P_TREATY = re.compile(
     rf"(?=[otOT0-9fstenFSTEN])(?<![\w])(?:(?:on|this|the|On|This|The)\s+)?(?:(?:on|this|the)\s+)?"
     rf"(?P<d>\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS})\s+day\s+of\s+(?P<m>{_MONTH})"
     rf"(?:(?:\s*,\s*|\s+)(?:(?:of|in)\s+)?(?:the\s+year\s+(?:of\s+)?)?"
-    rf"(?:(?P<y>{_YEAR})(?!\d)|(?P<yw>{_NUMWORDS})))?",
+    rf"(?:\[?(?P<y>{_YEAR})\]?(?!\d)|(?P<yw>{_NUMWORDS})))?",
     re.IGNORECASE,
 )
 _P_MDY = re.compile(
@@ -344,25 +344,30 @@ class _Cand:
     priority: int = 0
 
 
-_GATE_WEEKDAY = tuple(_WEEKDAYS) + ("mon.", "tue", "wed.", "thu", "fri.", "sat.", "sun.")
-_GATE_DAYWORD = ("yesterday", "today", "tomorrow", "tonight", "night", "morning", "afternoon", "evening", "day before", "day after")
-_GATE_PERIOD = ("last ", "next ", "this ", "past ", "coming ")
-_GATE_AGO = (" ago", "from now", "hence")
-_GATE_IN_N = (" day", " week", " month")
-_GATE_MONTH = tuple(m for m in _MONTHS if len(m) > 3 or m == "may")
+def _cases(words, lower: bool = True) -> str:
+    forms = set()
+    for w in words:
+        forms.update({w, w.capitalize(), w.upper()})
+        if lower:
+            forms.add(w.lower())
+    return "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
 
 
-def _gate(low: str, words: tuple[str, ...]) -> bool:
-    return any(w in low for w in words)
+# Anchors: a literal every expression of a pattern contains. The full patterns run
+# only in windows around them (finditer_near), so long articles stay cheap.
+_A_MONTH = re.compile(r"(?<![A-Za-z])(?:" + _cases([m.capitalize() for m in _MONTHS], lower=False) + ")")
+_A_DAYOF = re.compile(r"(?i:day)\s+(?i:of)")
+_A_WEEKDAY = re.compile(_cases([w.capitalize() for w in _WEEKDAYS], lower=False) + r"|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.")
+_A_DAYWORD = re.compile(_cases(["yesterday", "today", "tomorrow", "tonight", "night", "morning", "afternoon", "evening", "day before", "day after"]))
+_A_UNIT = re.compile(_cases(["week", "month", "year"]))
+_A_AGO = re.compile(_cases(["ago", "from now", "hence"]))
+_A_DAYS = re.compile(_cases(["day", "week", "month"]))
 
 
 def _candidates(text: str) -> list[_Cand]:
     out: list[_Cand] = []
-    # Cheap substring gates spare the full patterns on texts that cannot match them.
-    low = text.lower()
-    has_month = _gate(low, _GATE_MONTH) or _gate(text, tuple(a for a in _ABBR_MONTHS)) or _gate(text, tuple(a.upper() for a in _ABBR_MONTHS))
 
-    for m in (_P_TREATY.finditer(text) if has_month and "day" in low else ()):
+    for m in finditer_near(text, _A_DAYOF, _P_TREATY, 40, 140):
         dtok = m.group("d")
         d = _day_num(dtok) if dtok[0].isdigit() else int(parse_number(dtok.replace("-", " ")) or 0)
         y = None
@@ -379,7 +384,7 @@ def _candidates(text: str) -> list[_Cand]:
         out.append(_Cand(m.start(), end, "md" if y is None else "ymd", {"y": y, "m": _month_num(m.group("m")), "d": d}, 3))
 
     for pat in (_P_MDY, _P_DMY):
-        for m in (pat.finditer(text) if has_month else ()):
+        for m in finditer_near(text, _A_MONTH, pat, 40, 30):
             mon = _month_num(m.group("m"))
             d = _day_num(m.group("d"))
             mtxt = m.group("m").rstrip(".")
@@ -412,7 +417,7 @@ def _candidates(text: str) -> list[_Cand]:
             data = {"y": y, "m": None, "d": None}
         out.append(_Cand(m.start(), m.end(), "ymd" if data["m"] else "ambiguous", data, 2))
 
-    for m in (_P_MY.finditer(text) if has_month else ()):
+    for m in finditer_near(text, _A_MONTH, _P_MY, 30, 20):
         out.append(_Cand(m.start(), m.end(), "ym", {"y": int(m.group("y")), "m": _month_num(m.group("m"))}, 1))
 
     for m in _P_YEAR.finditer(text):
@@ -423,17 +428,17 @@ def _candidates(text: str) -> list[_Cand]:
             continue
         out.append(_Cand(m.start(), m.end(), "y", {"y": int(m.group("y"))}, 0))
 
-    for m in (_P_MONTH_YEAR_REL.finditer(text) if has_month and " year" in low else ()):
+    for m in finditer_near(text, _A_MONTH, _P_MONTH_YEAR_REL, 25, 30):
         out.append(_Cand(m.start(), m.end(), "month_rel", {"m": _month_num(m.group("m")), "rel": m.group("rel")}, 1))
 
-    for m in (_P_WEEKDAY.finditer(text) if _gate(low, _GATE_WEEKDAY) else ()):
+    for m in finditer_near(text, _A_WEEKDAY, _P_WEEKDAY, 12, 20):
         mod = (m.group("mod") or "").lower()
         if not mod and _NEWSPAPER_AFTER.match(text, m.end("wd")):
             continue  # "The Sunday Times", "Fox News Sunday" style titles
         start = m.start() if mod in ("last", "next", "this") else m.start("wd")
         out.append(_Cand(start, m.end("wd"), "weekday", {"wd": _WEEKDAYS[m.group("wd").lower()], "mod": mod}, 1))
 
-    for m in (_P_DAYWORD.finditer(text) if _gate(low, _GATE_DAYWORD) else ()):
+    for m in finditer_near(text, _A_DAYWORD, _P_DAYWORD, 20, 12):
         w = " ".join(m.group("w").lower().split())
         if w == "today" and (text[max(0, m.start() - 4):m.start()] == "USA " or m.group("w") == "Today" and re.match(r"\s+(?:show|programme|program)\b", text[m.end():m.end() + 12])):
             continue
@@ -441,13 +446,13 @@ def _candidates(text: str) -> list[_Cand]:
                "day before yesterday": -2, "the day after tomorrow": 2, "day after tomorrow": 2}.get(w, 0)
         out.append(_Cand(m.start(), m.end(), "offset", {"days": off}, 1))
 
-    for m in (_P_PERIOD.finditer(text) if _gate(low, _GATE_PERIOD) else ()):
+    for m in finditer_near(text, _A_UNIT, _P_PERIOD, 45, 8):
         rel = " ".join(m.group("rel").lower().split())
         if rel in ("the past", "past", "the coming", "coming"):
             continue  # "the past year" is a span of time, not a date
         out.append(_Cand(m.start(), m.end(), "period", {"rel": rel, "unit": m.group("unit")}, 1))
 
-    for m in (_P_AGO.finditer(text) if _gate(low, _GATE_AGO) else ()):
+    for m in finditer_near(text, _A_AGO, _P_AGO, 45, 12):
         n = _count(m.group("n"))
         if n is None:
             continue
@@ -456,13 +461,13 @@ def _candidates(text: str) -> list[_Cand]:
             continue  # relative to another event in the text, not to publication
         out.append(_Cand(m.start(), m.end(), "shift", {"n": sign * n, "unit": m.group("unit")}, 1))
 
-    for m in (_P_IN_N.finditer(text) if _gate(low, _GATE_IN_N) else ()):
+    for m in finditer_near(text, _A_DAYS, _P_IN_N, 25, 16):
         n = _count(m.group("n"))
         if n is None:
             continue
         out.append(_Cand(m.start(), m.end(), "shift", {"n": n, "unit": m.group("unit")}, 0))
 
-    for m in (_P_MONTH_ONLY.finditer(text) if has_month else ()):
+    for m in finditer_near(text, _A_MONTH, _P_MONTH_ONLY, 45, 20):
         prep = " ".join((m.group("prep") or "").lower().split())
         mon = _month_num(m.group("m"))
         start = m.start() if prep in ("last", "next", "this") else m.start("m") if not m.group("mod") else m.start("mod")

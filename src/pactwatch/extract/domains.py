@@ -48,7 +48,14 @@ def _spaces_to_whitespace(pattern: str) -> str:
     out: list[str] = []
     in_class = False
     escaped = False
+    skip_quantifier = False
     for ch in pattern:
+        if skip_quantifier:
+            skip_quantifier = False
+            if ch == "?":
+                # "land ?mines" means an optional space: \s* rather than a lazy \s+
+                out[-1] = r"\s*"
+                continue
         if escaped:
             out.append(ch)
             escaped = False
@@ -63,6 +70,7 @@ def _spaces_to_whitespace(pattern: str) -> str:
             in_class = False
         if ch == " " and not in_class:
             out.append(r"\s+")
+            skip_quantifier = True
         else:
             out.append(ch)
     return "".join(out)
@@ -110,6 +118,33 @@ class _Lexicon:
     stop: re.Pattern[str] | None
 
 
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """Split "a|b(?:c|d)|e" into ["a", "b(?:c|d)", "e"] (only top-level bars)."""
+    parts, depth, in_class, escaped, cur = [], 0, False, False, []
+    for ch in pattern:
+        if escaped:
+            cur.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        elif not in_class and ch == "(":
+            depth += 1
+        elif not in_class and ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0 and not in_class:
+            parts.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    parts.append("".join(cur))
+    return [p for p in parts if p]
+
+
 def _single(pattern: str) -> re.Pattern[str]:
     return re.compile(r"(?:" + _spaces_to_whitespace(pattern) + r")(?!\w)", re.IGNORECASE)
 
@@ -122,7 +157,8 @@ def _lexicon(path: str | None = None) -> _Lexicon:
         grouped.setdefault(codes, []).append(pat)
     return _Lexicon(
         by_domains=tuple(
-            (codes, _wrap(pats), tuple(_single(p) for p in pats)) for codes, pats in grouped.items()
+            (codes, _wrap(pats), tuple(_single(a) for p in pats for a in _top_level_alternatives(p)))
+            for codes, pats in grouped.items()
         ),
         stop=_wrap(stops) if stops else None,
     )
@@ -174,13 +210,16 @@ def find_domains(text: str, start: int = 0, end: int | None = None) -> list[Doma
                 hits.append((m.start(), best, codes))
     if not hits:
         return []
-    # Longest first: a hit contained in an already-kept longer hit loses.
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    # Leftmost-longest: the modifier that comes first names the domain ("cyber defense
+    # cooperation" is cyber, "civil nuclear energy cooperation" nuclear); a cue that
+    # overlaps a kept one loses, unless it covers exactly the same words (a phrase
+    # that belongs to two domains).
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept: list[tuple[int, int, tuple[str, ...]]] = []
     for s, e, codes in hits:
         if any(ss < e and s < se for ss, se in stops):
             continue
-        if any(ks <= s and e <= ke and (ke - ks) > (e - s) for ks, ke, _ in kept):
+        if any(ks < e and s < ke and (ks, ke) != (s, e) for ks, ke, _ in kept):
             continue
         kept.append((s, e, codes))
     out: dict[tuple[int, int, str], DomainMention] = {}
@@ -233,6 +272,13 @@ def _modality_rx() -> tuple[re.Pattern[str], dict[str, str]]:
     return rx, groups
 
 
+_PREV_WORD = re.compile(r"(\w+)\W*$")
+_WILL_AS_NOUN = frozenset({
+    "political", "good", "free", "own", "ill", "the", "his", "her", "their", "its", "our", "popular",
+    "strong", "sheer", "collective", "last", "general", "whose", "your", "my", "a",
+})
+
+
 def modality_span(sentence: str) -> tuple[int, int, str] | None:
     """The earliest modality cue of a sentence as (start, end, modality), or None.
 
@@ -242,10 +288,13 @@ def modality_span(sentence: str) -> tuple[int, int, str] | None:
     if not isinstance(sentence, str) or not sentence:
         return None
     rx, groups = _modality_rx()
-    m = rx.search(sentence)
-    if not m:
-        return None
-    return m.start(), m.end(), groups[m.lastgroup]  # type: ignore[index]
+    for m in rx.finditer(sentence):
+        if m.group(0).lower() == "will":
+            prev = _PREV_WORD.search(sentence, 0, m.start())
+            if prev and prev.group(1).lower() in _WILL_AS_NOUN:
+                continue  # "political will", "the will of the people": a noun
+        return m.start(), m.end(), groups[m.lastgroup]  # type: ignore[index]
+    return None
 
 
 def modality(sentence: str) -> str | None:

@@ -280,6 +280,20 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    return frozenset(line.strip() for line in _data_lines("first_names.txt"))
+
+
+_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)[ \t]$")
+
+
+def _after_first_name(text: str, start: int) -> bool:
+    """True when a given name stands right before: "David Oman", "Lisa Monaco"."""
+    m = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    return m is not None and m.group(1) in _first_names()
+
+
 def _is_alias_word(word: str) -> bool:
     e = _gaz().entries.get(word)
     return e is not None and e.code is not None
@@ -334,7 +348,8 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
-_WS_TRANS = str.maketrans({c: " " for c in "\t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"})
+# One space for one whitespace character, so offsets do not move.
+_WS_RE = re.compile("[\t\n\r\x0b\x0c\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 
 # ---------------------------------------------------------------------------
@@ -348,7 +363,7 @@ def find_parties(text: str) -> list[PartyMention]:
     g = _gaz()
     # A line break inside "United\nStates" (hard-wrapped wire copy) still names it;
     # the translation keeps every offset where it was.
-    norm = text.translate(_WS_TRANS)
+    norm = _WS_RE.sub(" ", text)
     cands: list[tuple[int, int, _Entry]] = []
     for end_idx, (alias, entry) in g.automaton.iter(norm):
         end = end_idx + 1
@@ -359,6 +374,8 @@ def find_parties(text: str) -> list[PartyMention]:
             if entry.needs_article and not _ARTICLE_BEFORE.search(norm[max(0, start - 8):start]):
                 continue
             if len(alias) <= 3 and _is_caps_word(norm, alias, start, end):
+                continue
+            if entry.via in ("name", "capital", "metonym", "nonstate") and _after_first_name(norm, start):
                 continue
             if entry.rules:
                 if "person" in entry.rules and _is_person_name(norm, start, end):
@@ -461,20 +478,73 @@ def _alt(words: list[str]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _title_re() -> re.Pattern[str]:
-    titles = [line.strip() for line in _data_lines("titles.txt")]
-    mods = [line.strip() for line in _data_lines("title_modifiers.txt")]
-    ports = [line.strip() for line in _data_lines("portfolios.txt")]
+    # Built from lower-cased word lists and matched against the lower-cased text:
+    # a case-insensitive alternation this large is several times slower.
+    titles = [line.strip().lower() for line in _data_lines("titles.txt")]
+    mods = [line.strip().lower() for line in _data_lines("title_modifiers.txt")]
+    ports = [line.strip().lower() for line in _data_lines("portfolios.txt")]
     port = rf"(?:{_alt(ports)})(?:\s*(?:,|and|&)\s*(?:{_alt(ports)}))*"
     ministerial = (
-        rf"(?:{port})\s+(?:Minister|Secretary|Commissioner|Ministry\s+Spokesman)"
-        rf"|(?:Minister|Secretary|Commissioner|Ministers)\s+(?:of|for)\s+(?:the\s+)?(?:{port})"
+        rf"(?:{port})\s+(?:minister|secretary|commissioner|ministry\s+spokesman)"
+        rf"|(?:minister|secretary|commissioner|ministers)\s+(?:of|for)\s+(?:the\s+)?(?:{port})"
     )
     mod = rf"(?:(?:{_alt(mods)})(?:\s+|(?<=-)))*"
-    return re.compile(rf"(?<![\w-])(?P<title>{mod}(?:{ministerial}|{_alt(titles)}))(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?P<title>{mod}(?:{ministerial}|{_alt(titles)}))(?![\w-])")
+
+
+# Every title holds one of these head words; the full title pattern only runs
+# around them, which keeps a pass over a long article cheap.
+_TITLE_ANCHOR = re.compile(
+    r"president|minister|secretary|chancellor|king|queen|emir|amir|prince|sultan|leader|councill?or|chair|"
+    r"representative|commissioner|ambassador|envoy|consul|chief|commander|speaker|governor|mayor|senator|congress|"
+    r"spokes|attorney|director|administrator|deputy|premier|head\s+of|executive|advis|affaires|general|staff"
+)
+_SURNAME_TITLES = {"King", "Queen", "Prince", "Sultan"}
+
+
+def _title_windows(low: str) -> list[tuple[int, int]]:
+    """Windows around title head words in the lower-cased text."""
+    text = low
+    n = len(text)
+    spans: list[list[int]] = []
+    for a in _TITLE_ANCHOR.finditer(text):
+        lo = max(0, a.start() - 60)
+        hi = min(n, a.end() + 80)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    out = []
+    for lo, hi in spans:
+        if hi < n:
+            sp = re.compile(r"\s").search(text, hi)
+            hi = sp.start() if sp else n
+        if lo > 0:
+            sp = text.rfind(" ", 0, lo)
+            lo = sp + 1 if sp >= 0 else 0
+        out.append((lo, hi))
+    return out
+
+
+def _windowed(text: str, windows: list[tuple[int, int]], pattern: re.Pattern[str]):
+    last = -1
+    for lo, hi in windows:
+        for m in pattern.finditer(text, max(lo, last), hi):
+            last = m.end()
+            yield m
+
+
+def _surname_before(text: str, start: int) -> bool:
+    m = _CAP_WORD_BEFORE.search(text, max(0, start - 40), start)
+    if not m:
+        return False
+    word = m.group(1).rstrip(".")
+    return word not in _name_context() and not _is_alias_word(word) and word.upper() != word
 
 
 _PARTY_JOIN_BEFORE = re.compile(r"^(?:'s|\u2019s|')?\s{1,2}$")
-_OF_AFTER = re.compile(r"^\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_AND_BETWEEN = re.compile(r"\s+(?:and|&)\s+")
 _DROP_MODS = re.compile(r"^(?:former|then-|then\s+)\s*", re.IGNORECASE)
 
 
@@ -504,14 +574,21 @@ def find_titles(text: str) -> list[TitleMention]:
     """
     if not text or not isinstance(text, str):
         return []
+    low = text.lower()
+    if len(low) != len(text):
+        # a few characters change length when lower-cased ("İ"); keep offsets exact
+        low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    windows = _title_windows(low)
+    if not windows:
+        return []
     parties = find_parties(text)
     by_end = {p.end: p for p in parties}
     by_start = {p.start: p for p in parties}
     out: list[TitleMention] = []
     last_end = -1
-    for m in _title_re().finditer(text):
+    for m in _windowed(low, windows, _title_re()):
         t_start, t_end = m.span("title")
-        surface = m.group("title")
+        surface = text[t_start:t_end]
         if t_start < last_end:
             continue
         words = surface.split()
@@ -523,6 +600,8 @@ def find_titles(text: str) -> list[TitleMention]:
             if core.lower() in {"chair", "speaker", "representative", "director", "commander", "deputy", "administrator", "chief"}:
                 continue
         del words
+        if core in _SURNAME_TITLES and _surname_before(text, t_start):
+            continue  # "Stephen King", "Burger King", "Martin Luther King"
         start, end = t_start, t_end
         party: str | None = None
         # party before: "Armenian Foreign Minister", "Japan's Defense Minister", "US Secretary"
@@ -540,6 +619,8 @@ def find_titles(text: str) -> list[TitleMention]:
             if p is not None and p.via in ("name", "org", "nonstate"):
                 if party is None or party == p.code:
                     party, end = p.code, p.end
+        if party is None and out and out[-1].party and _AND_BETWEEN.fullmatch(text, out[-1].end, t_start):
+            party = out[-1].party  # "Chinese State Councilor and Foreign Minister Wang Yi"
         out.append(TitleMention(start, end, text[start:end], _norm_role(surface), party))
         last_end = end
     return out

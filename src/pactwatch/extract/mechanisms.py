@@ -268,7 +268,7 @@ _HOLD_SUMMIT = re.compile(
     r"\b(?:shall|will|agree[ds]?\s+to|intends?\s+to|plan\s+to|are\s+to|is\s+to|would)\b[^.;]{0,40}\b(?:hold|convene|organi[sz]e|have)\b", re.I
 )
 _GENERIC_NAME_WORDS = {
-    "the", "a", "an", "respective", "working", "group", "groups", "joint", "commission", "commissions",
+    "the", "a", "an", "respective", "working", "group", "groups", "commission", "commissions",
     "committee", "committees", "council", "councils", "dialogue", "dialogues", "secretariat", "secretariats",
     "summit", "summits", "meeting", "meetings", "session", "sessions", "sub-committee", "subcommittee",
     "group(s)", "regular", "annual", "other", "such", "any", "these", "this", "each", "party", "parties",

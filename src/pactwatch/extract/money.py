@@ -19,6 +19,7 @@ __all__ = [
     "find_durations",
     "parse_number",
     "number_word_pattern",
+    "finditer_near",
 ]
 
 
@@ -64,14 +65,19 @@ _ABBREVIATED_SCALES = {"mln", "bln", "trln", "lac", "lakhs", "crores", "bn", "mn
 
 # Words that may appear in a spelled-out number (not the one-letter abbreviations,
 # which only follow digits: "1.6bn", "$60m").
-@functools.lru_cache(maxsize=1)
-def number_word_pattern() -> str:
-    """A regex alternation (no groups) matching one spelled-out number, e.g. "twenty-five"."""
+@functools.lru_cache(maxsize=2)
+def number_word_pattern(article: bool = True) -> str:
+    """A regex (no groups) matching one spelled-out number, e.g. "twenty-five", "a billion".
+
+    With ``article=False`` a leading "a"/"an"/"one" is not taken in, so "a five-year
+    deal" yields "five".
+    """
     words = [w for w, (_, kind) in _number_words().items() if kind in ("unit", "ten", "scale") and len(w) >= 3]
     words = [w for w in words if w not in _ABBREVIATED_SCALES]
     alt = "|".join(sorted(words, key=len, reverse=True))
     word = rf"(?:{alt})"
-    return rf"(?:(?:a|an|one)\s+)?{word}(?:(?:\s*-\s*|\s+(?:and\s+)?){word})*(?:\s+and\s+a\s+half)?"
+    lead = r"(?:(?:a|an|one)\s+)?" if article else ""
+    return rf"{lead}{word}(?:(?:\s*-\s*|\s+(?:and\s+)?){word})*(?:\s+and\s+a\s+half)?"
 
 
 _DIGITS = re.compile(
@@ -86,6 +92,7 @@ def _words_value(tokens: list[str]) -> float | None:
     total = 0.0
     current = 0.0
     seen = False
+    prev_kind = ""
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -110,6 +117,9 @@ def _words_value(tokens: list[str]) -> float | None:
             return None
         value, kind = entry
         if kind in ("unit", "ten", "ordinal"):
+            # "two one" or "twenty thirty" are two numbers, not one
+            if prev_kind in ("unit", "ordinal") or (prev_kind == "ten" and kind == "ten"):
+                return None
             current += value
         elif kind == "frac":
             current = (current or 1.0) * value
@@ -120,6 +130,7 @@ def _words_value(tokens: list[str]) -> float | None:
                 total += (current or 1.0) * value
                 current = 0.0
         seen = True
+        prev_kind = kind
         i += 1
     return total + current if seen else None
 
@@ -152,3 +163,338 @@ def parse_number(text: str) -> float | None:
         return value * mult
     tokens = [t for t in _SPLIT.split(s) if t]
     return _words_value(tokens)
+
+
+# ---------------------------------------------------------------------------
+# money
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# Scale words: one-letter forms only glued to the number ("$60m", "1.6bn").
+_SCALE = (
+    r"(?:\s*(?:bn|mn|tn|trn|m|b|k|K|M|B|BN|MN)(?![A-Za-z])"
+    r"|[\s-]+(?:trillion|billion|million|thousand|crores?|lakhs?|trln|bln|mln|mn|bn|tn|cr)(?![A-Za-z]))"
+)
+_SUBUNITS = {"cents": 0.01, "cts": 0.01}
+
+
+@functools.lru_cache(maxsize=1)
+def _currency_table() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = {"symbol": {}, "word": {}, "word_scaled": {}, "code": {}}
+    for line in _data_lines("currencies.tsv"):
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) < 3 or cols[1] not in table:
+            continue
+        table[cols[1]].setdefault(cols[2], cols[0])
+    return table
+
+
+def _alt(forms) -> str:
+    return "|".join(re.escape(f).replace(r"\ ", r"\s?") for f in sorted(forms, key=len, reverse=True))
+
+
+_SPACE = re.compile(r"\s")
+
+
+def finditer_near(text: str, anchor: re.Pattern[str], pattern: re.Pattern[str], before: int, after: int):
+    """``pattern.finditer`` run only in windows around ``anchor`` hits.
+
+    Every expression these finders read contains its anchor (a currency word, a
+    unit), so scanning the rest of a long article with the full pattern is wasted.
+    Windows end on whitespace so a look-ahead never sees a token cut in half.
+    """
+    n = len(text)
+    spans: list[list[int]] = []
+    for a in anchor.finditer(text):
+        lo = max(0, a.start() - before)
+        hi = min(n, a.end() + after)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    seen: set[tuple[int, int]] = set()
+    for lo, hi in spans:
+        if hi < n:
+            sp = _SPACE.search(text, hi)
+            hi = sp.start() if sp else n
+        if lo > 0:
+            sp = text.rfind(" ", 0, lo)
+            lo = sp + 1 if sp >= 0 else 0
+        for m in pattern.finditer(text, lo, hi):
+            if m.span() not in seen:
+                seen.add(m.span())
+                yield m
+
+
+@functools.lru_cache(maxsize=1)
+def _money_anchors() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    t = _currency_table()
+    words = list(t["word"]) + list(t["word_scaled"]) + list(t["code"])
+    word_alt = "|".join(re.escape(w.split()[-1]) for w in sorted(words, key=len, reverse=True))
+    sym_alt = _alt(list(t["symbol"]) + list(t["code"]))
+    return re.compile(rf"(?:{sym_alt})(?=\s?\d)"), re.compile(rf"(?<![\w])(?:{word_alt})(?![\w])")
+
+
+@functools.lru_cache(maxsize=1)
+def _money_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    t = _currency_table()
+    words = dict(t["word"])
+    words.update(t["word_scaled"])
+    words.update(t["code"])
+    word_alt = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
+    sym_alt = _alt(list(t["symbol"]) + list(t["code"]))
+    symbol_first = re.compile(
+        rf"(?<![\w$€£¥])(?P<sym>{sym_alt})\s?(?P<n1>{_NUM})"
+        rf"(?:\s*(?:-|–|to)\s*(?:{sym_alt})?\s?(?P<n2>{_NUM}))?(?P<scale>{_SCALE})?"
+        rf"(?:\s+(?P<word>{word_alt})(?![\w]))?(?![\w%]|[.,]\d)"
+    )
+    numwords = number_word_pattern()
+    word_last = re.compile(
+        rf"(?<![\w.,$€£¥])(?:(?P<n1>{_NUM})(?:\s*(?:-|–|to)\s*(?P<n2>{_NUM}))?(?P<scale>{_SCALE})?|(?P<nw>{numwords}))"
+        rf"\s+(?P<word>{word_alt})(?![\w])",
+        re.IGNORECASE if False else 0,
+    )
+    return symbol_first, word_last
+
+
+def _range_ok(m: re.Match[str]) -> bool:
+    if not m.group("n2"):
+        return True
+    try:
+        return float(m.group("n1").replace(",", "")) < float(m.group("n2").replace(",", ""))
+    except ValueError:
+        return False
+
+
+def _scale_value(scale: str | None) -> float | None:
+    if not scale:
+        return 1.0
+    s = scale.strip(" -\t\n").lower()
+    v = _number_words().get(s)
+    if v is None or v[1] != "scale":
+        return None
+    return v[0]
+
+
+def _norm_word(word: str) -> str:
+    return " ".join(word.split())
+
+
+def find_money(text: str) -> list[MoneyMention]:
+    """Sums of money with their ISO 4217 currency, sorted by start.
+
+    A range ("$1-2 billion", "$1 to 2 billion") is one mention whose amount is its
+    lower bound: the text only promises that much. A sum in a currency word that
+    several states use ("dinars", "pesos") without a qualifier is skipped.
+    """
+    if not text or not isinstance(text, str):
+        return []
+    symbol_first, word_last = _money_patterns()
+    t = _currency_table()
+    cands: list[tuple[int, int, float, str]] = []
+    sym_anchor, word_anchor = _money_anchors()
+    for m in finditer_near(text, sym_anchor, symbol_first, 12, 80):
+        sym = " ".join(m.group("sym").split())
+        cur = t["symbol"].get(sym) or t["code"].get(sym)
+        if cur is None:
+            sym_key = sym.replace(" ", "")
+            cur = next((c for f, c in t["symbol"].items() if f.replace(" ", "") == sym_key), None)
+        if cur is None:
+            continue
+        if not _range_ok(m):
+            continue
+        scale = _scale_value(m.group("scale"))
+        if scale is None:
+            continue
+        try:
+            amount = float(m.group("n1").replace(",", "")) * scale
+        except ValueError:
+            continue
+        end = m.end()
+        word = m.group("word")
+        if word:
+            w = _norm_word(word)
+            wcur = t["word"].get(w) or t["word_scaled"].get(w) or t["code"].get(w)
+            if wcur not in (cur, None, "-") and not (cur == "USD" and wcur in ("USD",)):
+                end = m.end("scale") if m.group("scale") else m.end("n2") if m.group("n2") else m.end("n1")
+        if sym in ("Sh", "Rs", "JD", "Dh", "Dhs") and not m.group("scale") and amount < 1000 and "," not in m.group("n1"):
+            # "Sh5" alone is too easily a code or a label; these need a scale or a big number.
+            continue
+        cands.append((m.start(), end, amount, cur))
+    for m0 in finditer_near(text, word_anchor, word_last, 120, 30):
+        m = m0
+        if m.group("n1") and not _range_ok(m):
+            # "fell in 1986 to 15.995 billion dlrs": the year is no lower bound
+            m = word_last.match(text, m.start("n2"))
+            if m is None:
+                continue
+        word = _norm_word(m.group("word"))
+        cur = t["word"].get(word) or t["code"].get(word)
+        scaled_only = cur is None and word in t["word_scaled"]
+        if scaled_only:
+            cur = t["word_scaled"][word]
+        if cur is None or cur == "-":
+            continue
+        if m.group("nw"):
+            first = re.split(r"[\s-]+", m.group("nw").strip())[0].lower()
+            if _number_words().get(first, (0, "scale"))[1] == "scale":
+                continue  # "billion dollar company": an adjective, not a sum
+            amount = parse_number(m.group("nw"))
+            has_scale = any(_number_words().get(w.lower(), (0, ""))[1] == "scale" and w.lower() != "hundred"
+                            for w in re.split(r"[\s-]+", m.group("nw")))
+            if amount is None:
+                continue
+        else:
+            scale = _scale_value(m.group("scale"))
+            if scale is None:
+                continue
+            has_scale = bool(m.group("scale"))
+            try:
+                amount = float(m.group("n1").replace(",", "")) * scale
+            except ValueError:
+                continue
+        if scaled_only and not has_scale:
+            continue
+        if word in ("won",) and not has_scale:
+            continue
+        amount *= _SUBUNITS.get(word, 1.0)
+        cands.append((m.start(), m.end(), amount, cur))
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int, float, str]] = []
+    for c in cands:
+        if any(not (c[1] <= x[0] or c[0] >= x[1]) for x in taken):
+            continue
+        taken.append(c)
+    taken.sort()
+    return [MoneyMention(s, e, text[s:e], float(a), cur) for s, e, a, cur in taken]
+
+
+# ---------------------------------------------------------------------------
+# durations (an agreement's term)
+#
+# Read: "for a period of 10 years", "10-year"/"ten-year <noun>", "valid for five
+# years", "remain in force for ten years", "term of three years", "over the next
+# decade", "for six months" (0.5), "a 2023-2029 MoU" (7, inclusive, only right
+# before an agreement noun). Not read, because they date an event or measure a
+# past stretch rather than give a term: "10 years ago", "for the past 10 years",
+# "in 10 years' time", "within five years", "a 10-year-old", "10-year bonds",
+# "jailed for five years".
+
+
+@functools.lru_cache(maxsize=1)
+def _duration_words() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {"agreement": set(), "not_term": set(), "personal": set(), "function": set()}
+    for line in _data_lines("duration_words.tsv"):
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) >= 2 and cols[0] in table:
+            table[cols[0]].add(cols[1])
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+_UNIT_YEARS = {"year": 1.0, "month": 1.0 / 12.0, "decade": 10.0}
+
+
+@functools.lru_cache(maxsize=1)
+def _duration_patterns() -> dict[str, re.Pattern[str]]:
+    words = number_word_pattern(article=False)
+    num = rf"(?P<n>\d{{1,3}}(?:\.\d+)?|(?:{words}|a|an|one)(?:\s*\(\d{{1,3}}\))?)"
+    unit = r"(?P<u>years?|months?|decades?)"
+    agreement = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_duration_words()["agreement"], key=len, reverse=True))
+    return {
+        "adjectival": re.compile(
+            rf"(?<![\w-])(?P<n>\d{{1,3}}(?:\.\d+)?|{words})(?P<sep>[\s-])(?P<u>year|month|decade)(?:[\s-]long)?(?![\w])(?!-old|-olds)",
+            re.IGNORECASE,
+        ),
+        "for": re.compile(
+            rf"(?<![\w])(?:(?:valid|in\s+force|in\s+effect|effective|lasts?|lasting|runs?|running|extended|renewed|"
+            rf"renewable|remains?\s+(?:in\s+force|valid|in\s+effect)|continue|continues|applies|apply)\s+)?"
+            rf"for\s+(?:(?:a|an|the)\s+(?:further\s+|additional\s+|initial\s+|total\s+|fixed\s+|minimum\s+|maximum\s+|"
+            rf"subsequent\s+|successive\s+)?(?:period|term|duration)s?\s+of\s+|(?:successive|consecutive)\s+periods\s+of\s+|"
+            rf"(?:another|a\s+further|an\s+additional|the\s+next|the\s+coming|up\s+to|at\s+least)\s+)?"
+            rf"{num}\s+(?:more\s+|additional\s+|further\s+|consecutive\s+)?{unit}(?![\w])",
+            re.IGNORECASE,
+        ),
+        "term_of": re.compile(
+            rf"(?<![\w])(?:term|period|duration|validity|lifetime)\s+of\s+(?:up\s+to\s+|at\s+least\s+)?{num}\s+{unit}(?![\w])",
+            re.IGNORECASE,
+        ),
+        "next": re.compile(
+            rf"(?<![\w])(?:over|for|during|across)\s+the\s+(?:next|coming|following)\s+(?:{num}\s+)?{unit}(?![\w])",
+            re.IGNORECASE,
+        ),
+        "span": re.compile(
+            rf"(?<![\w/.-])(?P<y1>(?:19|20)\d\d)\s*[-\u2013\u2014]\s*(?P<y2>(?:19|20)?\d\d)(?![\w/.-]|\.\d)"
+            rf"(?=(?:\s+[A-Z][\w'\u2019&-]*){{0,5}}\s+(?:{agreement})(?![\w]))"
+        ),
+    }
+
+
+_UNIT_ANCHOR = re.compile(r"(?=[ymdYMD])(?:years?|months?|decades?|YEARS?|MONTHS?|DECADES?|Years?|Months?|Decades?)(?![A-Za-z])")
+_SPAN_ANCHOR = re.compile(r"(?=[12])(?<!\d)(?:19|20)\d\d\s*[-\u2013\u2014]\s*\d\d")
+_AFTER_WORD = re.compile(r"[\s-]+([A-Za-z]+(?:\s+(?:old|boy|girl|man|woman))?)")
+_SENTENCE_START = re.compile(r"[.!?]\s")
+
+
+def _num_value(s: str | None) -> float | None:
+    if s is None:
+        return 1.0
+    s = re.sub(r"\s*\(\d+\)$", "", s.strip())
+    if s.lower() in ("a", "an"):
+        return 1.0
+    return parse_number(s)
+
+
+def find_durations(text: str) -> list[DurationMention]:
+    """Durations that can be an agreement's term, in years (months as fractions), sorted."""
+    if not text or not isinstance(text, str):
+        return []
+    pats = _duration_patterns()
+    dw = _duration_words()
+    cands: list[tuple[int, int, float]] = []
+    for kind, pat in pats.items():
+        anchor = _SPAN_ANCHOR if kind == "span" else _UNIT_ANCHOR
+        for m in finditer_near(text, anchor, pat, 120, 40 if kind != "span" else 160):
+            if kind == "span":
+                y1 = int(m.group("y1"))
+                y2s = m.group("y2")
+                y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+                if not 1 <= y2 - y1 <= 50:
+                    continue
+                cands.append((m.start(), m.end(), float(y2 - y1 + 1)))
+                continue
+            n = _num_value(m.group("n"))
+            if n is None or n <= 0 or n > 200:
+                continue
+            unit = m.group("u").lower().rstrip("s")
+            years = n * _UNIT_YEARS[unit]
+            if kind == "adjectival":
+                after = _AFTER_WORD.match(text, m.end())
+                if after and m.group("sep") != "-" and after.group(1).lower() in dw["function"]:
+                    continue  # "two year ago", "10 year or so": no noun follows
+                if after and (after.group(1) in dw["not_term"] or after.group(1).split()[0] in dw["not_term"]):
+                    continue
+                if not after:
+                    continue  # "for ten years." is read by the other patterns
+            if kind == "for":
+                lo = max(0, m.start() - 60)
+                window = text[lo:m.start()]
+                sm = None
+                for sm in _SENTENCE_START.finditer(window):
+                    pass
+                if sm is not None:
+                    window = window[sm.end():]
+                if any(w in dw["personal"] for w in re.findall(r"[A-Za-z]+", window)[-4:]):
+                    continue
+                tail = text[m.end():m.end() + 12]
+                if re.match(r"\s+(?:ago|earlier|before|old|of\s+age|in\s+prison|in\s+jail)\b", tail):
+                    continue
+            cands.append((m.start(), m.end(), years))
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int, float]] = []
+    for c in cands:
+        if any(not (c[1] <= x[0] or c[0] >= x[1]) for x in taken):
+            continue
+        taken.append(c)
+    taken.sort()
+    return [DurationMention(s, e, text[s:e], round(y, 6)) for s, e, y in taken]

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -66,7 +67,7 @@ def _clean(name: str) -> str:
     return name.strip()
 
 
-def _person_spans(doc, titles) -> list[tuple[int, int]]:
+def _person_spans(doc, titles, starts: list[int]) -> list[tuple[int, int]]:
     """Character spans (doc-relative) of person names."""
     text = doc.text
     spans: list[tuple[int, int]] = []
@@ -90,7 +91,7 @@ def _person_spans(doc, titles) -> list[tuple[int, int]]:
     # Title context: "Foreign Minister Kamikawa Yoko" even if NER tags it as ORG / NORP
     # or splits it. Take up to four capitalised tokens right after a title.
     for ts, te in title_spans:
-        tok_i = _token_at(doc, te)
+        tok_i = _token_at(starts, te)
         if tok_i is None:
             continue
         j = tok_i
@@ -120,6 +121,24 @@ def _person_spans(doc, titles) -> list[tuple[int, int]]:
         if len(words) == 1 and words[0].ent_type_ in ("ORG",):
             continue
         spans.append((s, e))
+    # Apposition: "Mirzoyan, Armenia's foreign minister" even when NER tags the name
+    # as NORP or misses it.
+    for t in titles:
+        m = _NAME_BEFORE_APPOS.search(text, 0, t.start)
+        if not m:
+            continue
+        s, e = m.span(1)
+        for ts, te in title_spans:
+            if ts <= s < te < e:
+                s = te + 1  # "Defense Minister Kihira Minoru, ...": the title is not the name
+        while s < e and text[s].isspace():
+            s += 1
+        if text[e:t.start].count(",") != 1 or re.match(r"\s+[A-Z]", text[t.end:t.end + 2]):
+            # "X, President Y" is a list of people, not an apposition
+            continue
+        toks = [doc[i] for i in sorted(_tokens_in(starts, s, e))]
+        if toks and all(tok.pos_ == "PROPN" and tok.text not in _STOP_NAME_WORDS for tok in toks):
+            spans.append((s, e))
     # merge overlaps, keep the longest union
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -134,7 +153,7 @@ def _person_spans(doc, titles) -> list[tuple[int, int]]:
 
 # Things NER tags as PERSON in news pages that are not people.
 _NOT_PERSON = re.compile(
-    r"[+@#/\\|]|\b(?:Twitter|Facebook|Instagram|YouTube|TikTok|Slideshow|Photo|Reuters|AFP|Getty|"
+    r"[+@#/\\|]|\b(?:Sign|Email|Newsletter|Twitter|Facebook|Instagram|YouTube|TikTok|Slideshow|Photo|Reuters|AFP|Getty|"
     r"Agreement|Treaty|Framework|Declaration|Charter|Pact|Accord|Memorandum|Protocol|Ctrl|Enter|"
     r"anti-\w+|Javelin)\b"
 )
@@ -153,11 +172,18 @@ def _plausible_name(name: str) -> bool:
     return True
 
 
-def _token_at(doc, char: int) -> int | None:
-    for t in doc:
-        if t.idx >= char:
-            return t.i
-    return None
+_NAME_BEFORE_APPOS = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,3}),\s+(?:the\s+|a\s+)?$")
+
+
+def _token_at(starts: list[int], char: int) -> int | None:
+    """Index of the first token starting at or after ``char``."""
+    i = bisect.bisect_left(starts, char)
+    return i if i < len(starts) else None
+
+
+def _tokens_in(starts: list[int], s: int, e: int) -> set[int]:
+    """Indices of tokens starting inside [s, e)."""
+    return set(range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
 
 
 def _np_tokens(tok) -> set[int]:
@@ -175,11 +201,35 @@ def _np_tokens(tok) -> set[int]:
     return out
 
 
+_REFUSE_LEMMAS = frozenset({"refuse", "decline", "reject", "fail", "hesitate", "balk", "oppose"})
+_PRONOUNS = frozenset({"he", "she"})
+
+
+def _negated(v) -> bool:
+    """"did not sign", "never signed", "refused to sign", "backed out of signing"."""
+    if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in v.children):
+        return True
+    h = v.head
+    if h is v:
+        return False
+    for _ in range(3):
+        if h.lemma_.lower() in _REFUSE_LEMMAS or (h.lemma_.lower() == "back" and any(c.lower_ == "out" for c in h.children)):
+            return True
+        if h.dep_ not in ("xcomp", "pcomp", "prep", "aux") or h.head is h:
+            break
+        h = h.head
+    return False
+
+
 def _signer_tokens(doc) -> set[int]:
-    """Indices of tokens inside the noun phrases of people who sign."""
+    """Indices of tokens inside the noun phrases of people who sign. A pronoun subject
+    ("he signed the accord") stands for the nearest person named before it in the
+    sentence; the caller resolves it (see ``_pronoun_signers``)."""
     out: set[int] = set()
     for v in doc:
         if v.lemma_.lower() not in _SIGN_LEMMAS and not _SIGN_WORD.match(v.text):
+            continue
+        if v.pos_ in ("VERB", "AUX") and _negated(v):
             continue
         if v.pos_ not in ("VERB", "AUX") and v.tag_ not in ("VBD", "VBN", "VBG", "VBZ", "VBP", "VB"):
             # "the signing ceremony" / "the signing of the treaty by X": a noun; handled below
@@ -235,10 +285,12 @@ def _signer_tokens(doc) -> set[int]:
                         for pp in ob.children:
                             if pp.dep_ == "prep" and pp.text.lower() in ("between", "with"):
                                 heads.extend(x for x in pp.children if x.dep_ == "pobj")
-        if v.dep_ == "xcomp":
-            # "X is set to sign", "X will travel to sign": the governing verb's subject
+        if v.dep_ == "xcomp" and not any(c.dep_ == "dobj" for c in v.head.children):
+            # "X is set to sign", "X will travel to sign", "X and Y were expected to
+            # sign": the governing verb's subject. With an object ("pressured X to
+            # sign", "urged X to sign") nobody has signed anything.
             for c in v.head.children:
-                if c.dep_ in ("nsubj",):
+                if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and v.head.lemma_.lower() in ("expect", "set", "schedule", "due", "slate")):
                     heads.append(c)
         for h in heads:
             out |= _np_tokens(h)
@@ -248,6 +300,12 @@ def _signer_tokens(doc) -> set[int]:
 def _surname_keys(name: str) -> list[str]:
     words = [w for w in re.split(r"[\s]+", name) if w and w[0].isupper() and len(w) > 2 and w.rstrip(".") not in ("Jr", "Sr")]
     return words
+
+
+def _near(a: str, b: str) -> bool:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
 
 
 def find_people(doc, offset: int = 0) -> list[PersonMention]:
@@ -273,7 +331,8 @@ def find_people(doc, offset: int = 0) -> list[PersonMention]:
     except Exception:
         parties = []
     party_spans = {(p.start, p.end) for p in parties}
-    spans = _person_spans(doc, titles)
+    starts = [t.idx for t in doc]
+    spans = _person_spans(doc, titles, starts)
     try:
         signers = _signer_tokens(doc)
     except Exception:
@@ -318,14 +377,49 @@ def find_people(doc, offset: int = 0) -> list[PersonMention]:
                     if p.start == e + m.end() and p.via in ("name", "org", "nonstate"):
                         party = p.code
                         break
-        tok_idx = {t.i for t in doc if s <= t.idx < e}
+        tok_idx = _tokens_in(starts, s, e)
         raw.append((s, e, name, role, party, bool(tok_idx & signers)))
 
+    # "Trump said as he signed the order": a he/she signer is the nearest person named
+    # before the pronoun in the same sentence.
+    for tok in doc:
+        if tok.i in signers and tok.lower_ in _PRONOUNS:
+            sent_start = tok.sent.start_char if doc.has_annotation("SENT_START") else 0
+            best = None
+            for i, r in enumerate(raw):
+                if sent_start <= r[0] and r[1] <= tok.idx:
+                    best = i
+            if best is not None:
+                r = raw[best]
+                raw[best] = (r[0], r[1], r[2], r[3], r[4], True)
+    # Later mentions by surname that NER did not tag ("Taran later told reporters").
+    keys: dict[str, tuple[int, int]] = {}
+    for s, e, name, *_ in raw:
+        if len(name.split()) >= 2:
+            for k in _surname_keys(name):
+                keys.setdefault(k, (s, e))
+    if keys:
+        taken = [(s, e) for s, e, *_ in raw]
+        rx = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + r")(?![\w-])")
+        for m in rx.finditer(text):
+            s, e = m.span(1)
+            if any(ts <= s < te for ts, te in taken):
+                continue
+            if any(ps <= s and e <= pe for ps, pe in party_spans):
+                continue
+            tok_idx = _tokens_in(starts, s, e)
+            raw.append((s, e, m.group(1), None, None, bool(tok_idx & signers)))
+        raw.sort(key=lambda r: (r[0], r[1]))
     # Resolve single-word later mentions to the full name first given for them.
     full: dict[str, tuple[str, str | None, str | None]] = {}
     out: list[PersonMention] = []
     for s, e, name, role, party, signer in raw:
         words = name.split()
+        if len(words) >= 2 and words[-1] in full and full[words[-1]][0] != name and _near(full[words[-1]][0], name):
+            # a misspelt repeat ("Gilbero Teodoro" after "Gilberto Teodoro") is the same person
+            fname, frole, fparty = full[words[-1]]
+            out.append(PersonMention(s + offset, e + offset, fname, role or frole, party or fparty, signer))
+            continue
         if len(words) >= 2:
             for k in _surname_keys(name):
                 full.setdefault(k, (name, role, party))

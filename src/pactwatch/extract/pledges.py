@@ -40,7 +40,12 @@ _F = re.IGNORECASE
 _DEF_NOUN = (
     r"(?:mutual[- ]defen[cs]e|mutual[- ]security(?=\s+(?:treaty|pact|alliance|agreement|guarantee|clause|commitment))|collective[- ]defen[cs]e)"
     r"(?:\s+(?:clause|commitment|pledge|guarantee|obligation|provision|treaty|pact|agreement|alliance|arrangement|article|promise))?"
-    r"|Article\s+(?:5|V|Five)(?![\dIVX\w])(?:[- ]style|[- ]like|[- ]type)?(?:\s+(?:guarantee|commitment|protection|clause|obligation|pledge|provision|security\s+guarantee))?"
+    # a bare "Article 5" is any treaty's fifth article ("ARTICLE 5 Scope", GATT "Article
+    # V"): only NATO's, or one qualified as a guarantee, is the defence pledge
+    r"|Article\s+(?:5|V|Five)(?![\dIVX\w])(?:[- ]style|[- ]like|[- ]type)(?:\s+(?:guarantee|commitment|protection|clause|obligation|pledge|provision|security\s+guarantee))?"
+    r"|Article\s+(?:5|V|Five)(?![\dIVX\w])\s+(?:guarantee|commitment|protection|clause|obligation|pledge|security\s+guarantee)s?"
+    r"|(?:NATO|(?:North\s+)?Atlantic\s+(?:alliance|treaty)|the\s+alliance)(?:'s|’s)?\s+(?:\w+\s+){0,3}?Article\s+(?:5|V|Five)(?![\dIVX\w])"
+    r"|Article\s+(?:5|V|Five)(?![\dIVX\w])\s+of\s+(?:the\s+)?(?:NATO|North\s+Atlantic|Washington)\s+(?:treaty|charter|pact)"
     r"|(?:defen[cs]e|security)\s+(?:guarantee|commitment|obligation|clause|pledge)s?(?=\s+(?:to|for)\s+(?:defend|come))"
     r"|(?:obligation|commitment|pledge|obligations)\s+to\s+(?:militarily\s+)?defend\s+(?:each\s+other|one\s+another|the\s+other|(?:every|each|its|their|an?)\s+all(?:y|ies)|all(?:y|ies)|(?:[A-Z][\w.]+\s+){1,2}(?:if|in\s+case|against|should))"
     r"|(?:military|armed)\s+(?:support|assistance|intervention)\s+(?:in|if)\s+(?:case|the\s+event)?\s*(?:of\s+)?(?:an?\s+)?(?:armed\s+)?(?:attack|aggression)"

@@ -179,6 +179,41 @@ class Store:
         """Remove a document and its reports; re-derive (or drop) the agreements it supported."""
         return self._retry(lambda s: write.delete_document(s, doc_id))
 
+    def mark_seen(self, items: list[dict]) -> int:
+        """Record documents the pipeline looked at but did not extract (added for
+        pactwatch.pipeline: firehose triage drops ~95% of articles).
+
+        ``items``: [{doc_id, content_hash, source?, title?, published?, status?}] with
+        status default "triaged_out". One transaction for the whole list, one light
+        document row each (empty text, no reports), so ``document_state`` answers "same"
+        on a rerun. A document stored earlier with other content loses its old reports
+        first. Returns the number of rows written.
+        """
+        if not items:
+            return 0
+        from pactwatch.store.models import DocumentRow
+
+        def work(session):
+            ids = [it["doc_id"] for it in items]
+            known = dict(session.execute(sa.select(DocumentRow.id, DocumentRow.content_hash)
+                                         .where(DocumentRow.id.in_(ids))).all())
+            n = 0
+            for it in items:
+                doc_id = it["doc_id"]
+                if doc_id in known:
+                    if known[doc_id] == it["content_hash"]:
+                        continue
+                    write.delete_document(session, doc_id)
+                session.add(DocumentRow(
+                    id=doc_id, source=it.get("source"), title=it.get("title"), published=it.get("published"),
+                    language=None, text="", original=None, removed=[], content_hash=it["content_hash"],
+                    ingested_at=write.now(), status=it.get("status") or "triaged_out", n_agreements=0))
+                known[doc_id] = it["content_hash"]
+                n += 1
+            return n
+
+        return self._retry(work)
+
     def record_failure(self, source: str, reason: str, *, doc_id: str | None = None, stage: str = "read") -> None:
         """Quarantine a document that could not be read/cleaned/extracted (its own transaction)."""
         def work(session):

@@ -65,7 +65,9 @@ def make_engines(url: str, *, echo: bool = False) -> tuple[Engine, Engine]:
     """(read engine, write engine) for ``url``; the same engine twice on PostgreSQL."""
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, immediate=False, echo=echo), _sqlite_engine(url, immediate=True, echo=echo)
-    engine = sa.create_engine(url, echo=echo, pool_pre_ping=True)
+    # No pool_pre_ping: it costs a round trip per checkout, and a dropped connection surfaces
+    # as an OperationalError the caller sees anyway.
+    engine = sa.create_engine(url, echo=echo)
     return engine, engine
 
 

@@ -89,10 +89,17 @@ def agreements(session: Session, dialect: str, *, limit=50, offset=0, sort="date
     if ids is None:
         return {"total": 0, "limit": limit, "offset": offset, "items": [], "facets": {}}
     sub = ids.subquery()
-    total = session.execute(sa.select(sa.func.count()).select_from(sub), params).scalar_one()
-    rows = session.execute(
-        sa.select(AgreementRow).where(AgreementRow.id.in_(sa.select(sub.c.id))).order_by(*_order(sort))
-        .limit(limit).offset(offset), params).scalars().all()
+    # count(*) OVER () gives the total with the page in one statement, so the (possibly
+    # full-text) filter runs once; only an empty page needs a separate count.
+    res = session.execute(
+        sa.select(AgreementRow, sa.func.count().over().label("total"))
+        .where(AgreementRow.id.in_(sa.select(sub.c.id))).order_by(*_order(sort))
+        .limit(limit).offset(offset), params).all()
+    rows = [r[0] for r in res]
+    if res:
+        total = res[0][1]
+    else:
+        total = session.execute(sa.select(sa.func.count()).select_from(sub), params).scalar_one()
     out = {"total": total, "limit": limit, "offset": offset, "items": [summary(r) for r in rows], "facets": {}}
     if facets and total:
         out["facets"] = _facets(session, sub, params)

@@ -19,6 +19,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import Table, delete, func, insert, or_, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pactwatch.store.models import AgreementRow, AgreementSource, DocumentRow, MechanismRow, ProvisionRow
@@ -202,7 +203,7 @@ def validate_batch(session: Session, batch: dict[str, list[tuple[str, dict[str, 
                     err(label, "end_date", f"end {e} before start {s}")
             if entity == "meetings":
                 key = (v["body_id"], v["date"])
-                if key in meeting_keys and meeting_keys[key][0] != rid:
+                if key in meeting_keys:
                     err(label, "date", f"duplicate meeting: body {key[0]} on {key[1]} (also {meeting_keys[key][1]})")
                 elif key in db_meetings and db_meetings[key] != rid and db_meetings[key] not in in_batch["meetings"]:
                     err(label, "date", f"duplicate meeting: body {key[0]} already met on {key[1]} "
@@ -294,10 +295,22 @@ def apply_ops(session: Session, ops: list[Op]) -> list[Any]:
     return out
 
 
+def _apply_checked(session: Session, ops: list[Op]) -> list[Any]:
+    """``apply_ops``, turning a constraint violation into a refusal.  Validation already
+    checked uniqueness; only a concurrent writer (another office member adding the same
+    meeting between our check and our insert) gets here, and deserves words, not a 500."""
+    try:
+        return apply_ops(session, ops)
+    except IntegrityError as exc:
+        where = ops[0].label if len(ops) == 1 else "import"
+        raise Refused([f"{where}: conflicts with a change made meanwhile ({exc.orig.__class__.__name__}); "
+                       f"nothing was written, try again"]) from None
+
+
 def write(session: Session, entity: str, values: dict[str, Any], *, label: str | None = None) -> Any:
     """Validate and write one item; ``values`` as in the CSV columns (strings or native)."""
     ops = validate_batch(session, {entity: [(label or SINGULAR[entity], values)]})
-    return apply_ops(session, ops)[0]
+    return _apply_checked(session, ops)[0]
 
 
 # --------------------------------------------------------------------------- single-item writes
@@ -616,7 +629,7 @@ def import_tables(session: Session, tables: dict[str, list[tuple[str, dict[str, 
         ops = []
     if errors:
         raise Refused(errors)
-    apply_ops(session, ops)
+    _apply_checked(session, ops)
     counts: dict[str, int] = {}
     for op in ops:
         counts[op.entity] = counts.get(op.entity, 0) + 1

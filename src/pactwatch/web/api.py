@@ -19,7 +19,11 @@ from pactwatch.web.app import check_token
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-DATE_RE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# YYYY, YYYY-MM or YYYY-MM-DD with a real month and day number (partial dates keep their precision).
+DATE_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+# Agreement ids are INTEGER columns (32-bit on PostgreSQL): a larger id is a bad request,
+# not a database error.
+MAX_ID = 2**31 - 1
 DomainT = Literal[DOMAINS]  # type: ignore[valid-type]
 KindT = Literal[KINDS]  # type: ignore[valid-type]
 StatusT = Literal[STATUSES]  # type: ignore[valid-type]
@@ -58,6 +62,15 @@ class Filters(BaseModel):
     until: str | None = Field(None, pattern=DATE_RE)
 
 
+def check_range(since: str | None, until: str | None) -> None:
+    """since after until is a client error (the Store refuses it), not an empty result."""
+    if since and until:
+        # Partial dates cover their whole period: until "2021" runs to 2021-12-31.
+        end = until + {4: "-12-31", 7: "-31"}.get(len(until), "")
+        if since > end:
+            raise HTTPException(422, f"since ({since}) is after until ({until})")
+
+
 def filters(
     q: Q = None,
     party: PartyQ = None,
@@ -72,6 +85,7 @@ def filters(
     if year is not None:
         since = since or f"{year:04d}"
         until = until or f"{year:04d}"
+    check_range(since, until)
     return Filters(q=q or None, party=party or None, with_party=with_party or None, domain=domain, kind=kind,
                    status=status, since=since, until=until)
 
@@ -89,7 +103,7 @@ def list_agreements(
 
 @router.get("/agreements/{agreement_id}", summary="One agreement: merged values, evidence, sources, conflicts",
             responses=ERRORS)
-def get_agreement(request: Request, agreement_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict:
+def get_agreement(request: Request, agreement_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict:
     ag = data.agreement(store(request), agreement_id)
     if ag is None:
         raise HTTPException(404, f"no agreement {agreement_id}")
@@ -97,7 +111,7 @@ def get_agreement(request: Request, agreement_id: Annotated[int, Path(ge=1, le=2
 
 
 @router.get("/agreements/{agreement_id}/sources", summary="Documents reporting an agreement", responses=ERRORS)
-def get_sources(request: Request, agreement_id: Annotated[int, Path(ge=1, le=2**62)]) -> list:
+def get_sources(request: Request, agreement_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> list:
     if data.agreement(store(request), agreement_id) is None:
         raise HTTPException(404, f"no agreement {agreement_id}")
     return data.sources(store(request), agreement_id)
@@ -111,7 +125,7 @@ def parse_ids(raw: list[str]) -> list[int]:
             tok = tok.strip()
             if not tok:
                 continue
-            if not tok.isdigit() or len(tok) > 18:
+            if not tok.isdigit() or len(tok) > 10 or not 1 <= int(tok) <= MAX_ID:
                 raise HTTPException(422, f"not an agreement id: {tok[:40]!r}")
             v = int(tok)
             if v not in out:
@@ -203,4 +217,7 @@ class DocumentIn(BaseModel):
                         422: {"model": Error, "description": "Invalid document"}},
              dependencies=[Depends(check_token)])
 def post_document(request: Request, doc: DocumentIn) -> dict:
-    return data.ingest_one(store(request), doc.model_dump())
+    try:
+        return data.ingest_one(store(request), doc.model_dump())
+    except data.UnprocessableDocument as exc:
+        raise HTTPException(422, f"document refused: {exc}") from exc

@@ -173,6 +173,10 @@ def _top(domains) -> str | None:
 # --------------------------------------------------------------------------- writes
 
 
+class UnprocessableDocument(ValueError):
+    """A posted document the cleaner refuses (the reason is safe to show)."""
+
+
 def ingest_one(store, doc: dict) -> dict:
     """Extract one posted document and store it in one go; returns the record and what was saved."""
     from pactwatch import api as core
@@ -180,7 +184,16 @@ def ingest_one(store, doc: dict) -> dict:
 
     raw = io.read_text(doc.get("text") or doc.get("html") or "", source=doc.get("source"),
                        published=doc.get("published"), title=doc.get("title"), id=doc.get("id"))
-    processed = core.process(raw)
+    try:
+        processed = core.process(raw)
+    except Exception as exc:
+        # The cleaner refuses documents it cannot read as text (binary-looking, empty
+        # after cleaning); that is the client's input, so a 422 with the reason.
+        from pactwatch.clean import SkipDocument
+
+        if isinstance(exc, SkipDocument):
+            raise UnprocessableDocument(str(exc)) from exc
+        raise
     record = processed.record
     result = store.save(record, original=processed.original)
     clear_cache()

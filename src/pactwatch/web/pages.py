@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from pactwatch.record import DOMAINS, KINDS, STATUSES
 from pactwatch.store.search import HIT_CLOSE, HIT_OPEN
 from pactwatch.web import data, views
-from pactwatch.web.api import DATE_RE, DomainT, KindT, StatusT, parse_ids
+from pactwatch.web.api import DATE_RE, MAX_ID, DomainT, KindT, StatusT, check_range, parse_ids
 from pactwatch.web.templating import FIELD_LABELS, render
 
 router = APIRouter(include_in_schema=False)
@@ -74,10 +74,12 @@ def search_page(
     since: Annotated[str | None, Query(pattern=DATE_RE)] = None,
     until: Annotated[str | None, Query(pattern=DATE_RE)] = None,
     page: Annotated[int, Query(ge=1, le=50000)] = 1,
+    size: Annotated[int, Query(ge=5, le=100)] = PAGE_SIZE,
 ):
     f = {"q": q, "party": party, "with_party": with_party, "domain": domain, "kind": kind, "status": status,
          "since": since or (f"{year:04d}" if year else None), "until": until or (f"{year:04d}" if year else None)}
-    result = data.search(_store(request), f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    check_range(f["since"], f["until"])
+    result = data.search(_store(request), f, limit=size, offset=(page - 1) * size)
     docs = data.search_documents(_store(request), q, limit=5) if q else []
     for d in docs:
         d["snippet_html"] = snippet_html(d.get("snippet"))
@@ -86,8 +88,8 @@ def search_page(
     active = [(k, v) for k, v in params.items() if v not in (None, "") and k != "q"]
     return render(request, "search.html", {
         "result": result, "params": params, "active": active, "docs": docs, "page": page,
-        "pages": _pages(result["total"], page, PAGE_SIZE), "page_size": PAGE_SIZE,
-        "last_page": max(1, math.ceil(result["total"] / PAGE_SIZE)),
+        "pages": _pages(result["total"], page, size), "page_size": size,
+        "last_page": max(1, math.ceil(result["total"] / size)),
     })
 
 
@@ -173,7 +175,7 @@ def _value_text(field: str, v) -> str:
 
 
 @router.get("/agreements/{agreement_id}", response_class=HTMLResponse)
-def agreement_page(request: Request, agreement_id: Annotated[int, Path(ge=1, le=2**62)]):
+def agreement_page(request: Request, agreement_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     store = _store(request)
     ag = data.agreement(store, agreement_id)
     if ag is None:
@@ -198,7 +200,7 @@ def document_page(
     doc_id: Annotated[str, Path(min_length=1, max_length=512)],
     removed: Annotated[bool, Query(description="show removed page furniture struck out")] = False,
     hl: Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$")] = None,
-    agreement: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    agreement: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ):
     store = _store(request)
     doc = data.document(store, doc_id)
@@ -257,6 +259,7 @@ def timeline_page(
     since: Annotated[str | None, Query(pattern=DATE_RE)] = None,
     until: Annotated[str | None, Query(pattern=DATE_RE)] = None,
 ):
+    check_range(since, until)
     f = {"party": party, "with_party": with_party, "domain": domain, "kind": kind, "since": since, "until": until}
     tl = data.timeline(_store(request), f, limit=20000)
     signings = [e for e in tl["events"] if e.get("event") != "due"]
@@ -285,6 +288,7 @@ def network_page(
     min_count: Annotated[int, Query(ge=1, le=100000)] = 1,
     max_nodes: Annotated[int, Query(ge=2, le=200)] = 60,
 ):
+    check_range(since, until)
     f = {"party": party, "domain": domain, "since": since, "until": until}
     net = data.network(_store(request), f, min_count=min_count, max_nodes=max_nodes)
     chart = views.network_chart([{"id": n["id"], "count": n.get("agreements", 0)} for n in net["nodes"]],
