@@ -158,6 +158,12 @@ def test_legacy_single_byte_encoding_is_detected():
     assert warning and warning.startswith("not valid UTF-8; decoded as")
 
 
+def test_html_declared_charset_is_used():
+    page = '<html><head><meta charset="windows-1251"></head><body><p>Москва и Ереван подписали соглашение.</p></body></html>'
+    out, warning = decode_bytes(page.encode("cp1251"))
+    assert "Москва и Ереван" in out and warning == "not valid UTF-8; decoded as declared windows-1251"
+
+
 def test_bom_and_utf16():
     assert decode_bytes("\ufeffHello".encode("utf-8")) == ("Hello", None)
     assert decode_bytes("Hello accord".encode("utf-16")) == ("Hello accord", None)
@@ -185,3 +191,14 @@ def test_unknown_suffix_named_explicitly_is_read(tmp_path):
     p.write_text(ARTICLE, encoding="utf-8")
     (d,) = read_paths([p])
     assert d.text == ARTICLE and d.id == "story"
+
+
+def test_stdin_document():
+    import io as _io
+
+    from pactwatch.io import read_stdin
+
+    d = read_stdin(stream=_io.BytesIO(ARTICLE.encode()), published="2021-09-01")
+    assert d.text == ARTICLE and d.source == "<stdin>" and d.published == "2021-09-01"
+    assert str(read_stdin(stream=_io.BytesIO(b"  \n"))) == "<stdin>: empty input"
+    assert str(read_stdin(stream=_io.BytesIO(b"x" * 20), max_bytes=10)).startswith("<stdin>: input is over the")

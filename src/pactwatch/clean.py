@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date

@@ -16,8 +16,9 @@ Decisions, and why:
 * **Encodings.** UTF-8 (with or without BOM) and UTF-16 with BOM are read as such.
   Bytes that are not valid UTF-8 are handled in one of two ways: if the file is mostly
   valid UTF-8 with a few broken bytes (it has more valid multi-byte characters than
-  broken bytes), the broken bytes become U+FFFD; otherwise it is a legacy single-byte
-  page and charset-normalizer picks the encoding (cp1252 if it has no opinion). Either
+  broken bytes), the broken bytes become U+FFFD; otherwise it is a legacy page: the
+  charset an HTML page declares (``<meta charset=...>``) is used, else charset-normalizer
+  picks the encoding (cp1252 if it has no opinion). Either
   way the document is read and a one-line warning is kept in ``meta["warnings"]``
   (the CLI prints it), because losing a whole article to one bad byte is worse than
   one replacement character.
@@ -29,6 +30,7 @@ Decisions, and why:
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass, field
@@ -80,6 +82,7 @@ _HTML_TAG = re.compile(
     r"<(?:html|head|body|div|p|article|section|span|br|script|style|meta|title|h[1-6]|ul|li|table|a\s)[\s>/]",
     re.I,
 )
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 
 
@@ -125,6 +128,15 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     good_multibyte = sum(1 for ch in lossy if ord(ch) > 127 and ch != "\ufffd")
     if good_multibyte > broken:
         return lossy, f"invalid UTF-8 at byte {first}: {broken} character(s) replaced"
+    # A web page that declares its charset (<meta charset="windows-1251">) is taken at its word.
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        try:
+            if codecs.lookup(name).name != "utf-8":
+                return data.decode(name, errors="replace"), f"not valid UTF-8; decoded as declared {name}"
+        except LookupError:
+            pass
     enc = None
     try:
         from charset_normalizer import from_bytes
@@ -342,7 +354,8 @@ def read_paths(paths: Iterable[str | Path] | str | Path, *, published: str | Non
                recursive: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument | ReadFailure]:
     """Files and folders -> documents, one failure per unreadable input, in input order.
 
-    Folders are walked (recursively by default) for .txt/.html/.jsonl(.gz) files;
+    Folders are walked (recursively by default) for .txt/.html/.jsonl(.gz) files; the
+    path "-" is one document read from standard input;
     *.meta.json and *.gold.json are sidecars, not documents. A file named explicitly
     with another suffix is read as text or HTML (detected). ``published`` overrides
     every document's own date.
@@ -350,6 +363,9 @@ def read_paths(paths: Iterable[str | Path] | str | Path, *, published: str | Non
     if isinstance(paths, (str, Path)):
         paths = [paths]
     for raw in paths:
+        if str(raw) == "-":
+            yield read_stdin(published=published, max_bytes=max_bytes)
+            continue
         p = Path(raw)
         if p.is_dir():
             found = False
@@ -367,6 +383,27 @@ def read_paths(paths: Iterable[str | Path] | str | Path, *, published: str | Non
             yield ReadFailure(str(raw), "not a regular file")
         else:
             yield ReadFailure(str(raw), "no such file or folder")
+
+
+def read_stdin(*, published: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+               stream=None) -> RawDocument | ReadFailure:
+    """Read one document (text or HTML) from standard input, the path "-"."""
+    import sys
+
+    stream = stream if stream is not None else sys.stdin.buffer
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return ReadFailure("<stdin>", f"input is over the {_mb(max_bytes)} limit per document")
+    if not data.strip():
+        return ReadFailure("<stdin>", "empty input")
+    why = binary_reason(data[:8192])
+    if why:
+        return ReadFailure("<stdin>", why.replace("file", "input"))
+    text, warning = decode_bytes(data)
+    meta = {"origin": "<stdin>"}
+    if warning:
+        meta["warnings"] = [warning]
+    return _make_doc(text, source="<stdin>", id=None, published=published, title=None, meta=meta)
 
 
 def _read_one(p: Path, published, max_bytes) -> Iterator[RawDocument | ReadFailure]:

@@ -45,9 +45,10 @@ _KINDS = {"noun": NOUN, "cue": CUE, "party": PARTY, "block": BLOCK}
 DEFAULT_WINDOW = 250
 DEFAULT_MIN_PARTIES = 2
 DEFAULT_LOCAL_PARTIES = 2
-# Upper bound on the characters of text handed to the model per document; about the
-# length of an average wire story, so spaCy time per candidate stays bounded.
-DEFAULT_MAX_CHARS = 5000
+# Upper bound on the characters of text handed to the model per document: the lead and
+# the strongest agreement paragraphs, so spaCy time per candidate stays bounded (half
+# an average AllSides article; the rule annotators still read the whole text).
+DEFAULT_MAX_CHARS = 3000
 # Paragraphs longer than this (treaty texts, scraped pages without breaks) are cut to a
 # sentence window around the hit instead of being taken whole.
 MAX_PARAGRAPH = 1500

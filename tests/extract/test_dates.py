@@ -294,3 +294,27 @@ def test_bracketed_year_in_treaty_closing():
 def test_newspaper_titles_are_not_weekdays():
     assert dates("a poll for The Sunday Times", WED) == []
     assert dates("He said on Sunday the deal was done.", WED) == [("Sunday", "2021-08-29")]
+
+
+def test_day_range_reads_first_day():
+    assert dates("talks on March 2-3, 2024 and 2–3 March 2024", None) == [
+        ("March 2-3, 2024", "2024-03-02"),
+        ("2–3 March 2024", "2024-03-02"),
+    ]
+
+
+def test_number_with_hyphen_is_no_day():
+    assert dates("the COVID-19 March 2020 lockdown", None) == [("March 2020", "2020-03")]
+
+
+def test_published_date_falls_back_to_updated_stamp():
+    text = "Updated 10:51 AM ET, Tue July 14, 2015\nVienna (CNN) After arduous talks, negotiators reached a deal."
+    got = find_published_date(text)
+    assert got is not None and got[0] == "2015-07-14"
+    assert text[got[1]:got[2]] == "Tue July 14, 2015"
+    # a published stamp wins over an updated one
+    assert find_published_date("Updated: 14 March 2024\nPublished: 12 March 2024\nText")[0] == "2024-03-12"
+
+
+def test_iso_timestamp():
+    assert dates("2021-09-01T12:49:00Z", None) == [("2021-09-01", "2021-09-01")]

@@ -67,6 +67,14 @@ POSITIVE = [
     ("They agreed to fight drug trafficking and organised crime.", "border_security", "drug trafficking"),
     ("Cooperation on rare earths and lithium processing will expand.", "critical_minerals", "rare earths"),
     ("The fund will support the Ukrainian budget support programme.", "reconstruction_aid", "budget support"),
+    ("Washington will expand security cooperation with Hanoi.", "defense", "security cooperation"),
+    ("The status of forces agreement governs US troops in Japan.", "defense", "status of forces"),
+    ("The package includes lethal aid for Kyiv.", "defense", "lethal aid"),
+    ("Both governments will cooperate on extradition and mutual legal assistance.", "border_security", "extradition"),
+    ("They agreed to protect undersea cables in the Baltic.", "technology", "undersea cables"),
+    ("The deal opens public procurement to European firms.", "trade_investment", "public procurement"),
+    ("The two ports will expand ferry and freight links.", "connectivity", "ferry"),
+    ("The charter backs independent media and gender equality.", "democracy_governance", "independent media"),
 ]
 
 

@@ -411,3 +411,18 @@ def test_long_portfolio_titles():
         "Minister of Foreign Affairs and International Cooperation",
         "ARE",
     )
+
+
+def test_headline_abbreviations_for_the_koreas():
+    assert codes("S. Korea, N. Korea agree to talks") == ["KOR", "PRK"]
+
+
+def test_us_towns_named_after_states_or_capitals():
+    assert codes("Plants in Lebanon, Tenn., Cairo, Illinois and Mexico, Mo. closed.") == []
+    assert codes("Armenia, Georgia and Azerbaijan met; Jordan, Israel and Egypt too.") == ["ARM", "GEO", "AZE", "JOR", "ISR", "EGY"]
+
+
+def test_languages_are_not_parties():
+    assert codes("He spoke on Spanish-language networks and speaks Russian.") == []
+    assert codes("The text was signed in Armenian and English, both equally authentic.") == []
+    assert codes("Russian troops crossed into French territory.") == ["RUS", "FRA"]

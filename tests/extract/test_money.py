@@ -233,3 +233,10 @@ def test_property_offsets_inside_text(text):
         assert d.start >= last and d.years > 0
         last = d.end
     parse_number(text)
+
+
+def test_spelled_out_sums_with_article():
+    assert money("Congress approved half a billion dollars and then a billion dollars more.") == [
+        ("half a billion dollars", 5e8, "USD"),
+        ("a billion dollars", 1e9, "USD"),
+    ]

@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 from pactwatch.extract.people import PersonMention, find_people, signatories
 
 
-@pytest.fixture(scope="module")
-def nlp():
+# The pipeline (pactwatch.api) runs spaCy without the lemmatizer; the finder must not
+# depend on lemmas, so every test runs on both configurations.
+@pytest.fixture(scope="module", params=[(), ("lemmatizer",)], ids=["full", "no-lemmatizer"])
+def nlp(request):
     from pactwatch.nlp import get_nlp
 
-    return get_nlp()
+    return get_nlp(request.param)
 
 
 def _people(nlp, text: str, offset: int = 0) -> list[PersonMention]:

@@ -246,3 +246,20 @@ def test_concurrent_writers_build_one_agreement(db_url):
     assert page.total == 1 and page.items[0]["n_sources"] == 6
     assert store.table_counts()["reports"] == 6
     store.close()
+
+
+def test_large_blocks_recluster_the_neighbourhood_only(store, monkeypatch):
+    """Above FULL_RECLUSTER_MAX reports per party set the merge works on the neighbourhood of
+    the new report; it must reach the same agreements as the whole-block clustering."""
+    monkeypatch.setattr(write_mod, "FULL_RECLUSTER_MAX", 1)
+    recs = [*framework_reports(), security_agreement_2024(), *other_records()]
+    for r in recs:
+        store.save(r)
+    forward = _content(store)
+    fw = store.agreements(kind="framework").items[0]
+    assert fw["n_sources"] == 4 and store.agreements(party="UKR").total == 2
+    for r in recs:
+        store.delete_document(r.document.id)
+    for r in reversed(recs):
+        store.save(r)
+    assert _content(store) == forward

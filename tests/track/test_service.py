@@ -54,6 +54,19 @@ def test_signing_date_makes_three_month_deadline_appear(seeded):
     assert api.list_deadlines(store, today=date(2026, 5, 10), overdue=True) == []
 
 
+def test_one_off_term_met(seeded):
+    store, charter, _mou = seeded
+    api.update(store, charter, signed_date="2026-02-10")
+    wg = next(d for d in api.list_deadlines(store, agreement_id=charter, today=date(2026, 3, 1)) if not d["recurring"])
+    assert api.update(store, charter, body_id=wg["source_id"], met="2026-04-20") == [f"body #{wg['source_id']}"]
+    after = next(d for d in api.list_deadlines(store, agreement_id=charter, today=date(2026, 6, 1)) if not d["recurring"])
+    assert after["state"] == "met" and after["met_on"] == "2026-04-20" and after["due"] == "2026-05-10"
+    assert api.list_deadlines(store, today=date(2026, 6, 1), overdue=True) == []
+    # A body of another agreement cannot be marked through this one.
+    with pytest.raises(Refused, match="belongs to agreement"):
+        api.update(store, _mou, body_id=wg["source_id"], met="2026-04-20")
+
+
 def test_ingest_that_learns_the_signing_date(seeded, seed):
     """A later source giving the signing date turns the pending terms into dates, with no
     office action: the effective anchor is read from the store on every computation."""

@@ -39,23 +39,15 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, dev_corpus):
     """The dev corpus (all of it) + the hand-written records, served by `pactwatch serve`."""
-    from pactwatch import api, io
+    from pactwatch.pipeline import ingest
     from pactwatch.store import Store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    store = Store(url)
-    for raw in io.read_paths([dev_corpus]):
-        if hasattr(raw, "text"):
-            try:
-                p = api.process(raw)
-            except Exception as exc:  # the cleaner may refuse a document; the rest still load
-                if type(exc).__name__ != "SkipDocument":
-                    raise
-                continue
-            store.save(p.record, original=p.original)
-    for rec in hand_records():
-        store.save(rec, original=rec.document.text)
-    getattr(store, "close", lambda: None)()
+    with Store(url) as store:
+        stats = ingest([dev_corpus], store)
+        assert store.stats()["documents"] >= 30, stats
+        for rec in hand_records():
+            store.save(rec, original=rec.document.text)
 
     port = free_port()
     exe = shutil.which("pactwatch", path=os.path.dirname(sys.executable)) or "pactwatch"

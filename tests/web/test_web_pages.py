@@ -198,3 +198,11 @@ def test_bad_page_parameters_render_a_422_page(client):
     assert "Invalid parameters" in body and "Traceback" not in body
     page(client, "/?page=0", 422)
     page(client, "/timeline?since=20x", 422)
+
+
+def test_empty_form_fields_mean_no_filter(client):
+    # What a GET form sends when the selects are left on "Any".
+    body = page(client, "/timeline?party=CHL&with_party=&domain=&kind=&since=&until=")
+    assert "Timeline · Chile" in body
+    assert "Network of parties" in page(client, "/network?party=&domain=&since=&until=&min_count=1")
+    assert "Arctic Fisheries Agreement" in page(client, "/?q=&kind=&status=")

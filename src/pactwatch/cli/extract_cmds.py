@@ -101,7 +101,7 @@ def _tap_warnings(items):
 
 @app.command("extract")
 def extract_cmd(
-    files: list[Path] = typer.Argument(..., help="Files or folders: .txt, .html, .jsonl, .jsonl.gz."),
+    files: list[Path] = typer.Argument(..., help="Files or folders: .txt, .html, .jsonl, .jsonl.gz; - reads stdin."),
     as_json: bool = typer.Option(False, "--json", help="One pactwatch/v1 JSON object per document per line."),
     published: Optional[str] = typer.Option(
         None, "--published", help="Publication date YYYY-MM-DD for every input (overrides metadata)."),

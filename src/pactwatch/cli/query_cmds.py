@@ -153,7 +153,7 @@ def show_cmd(agreement_id: int = typer.Argument(..., help="Agreement id (see `pa
     for i, p in enumerate(rec["parties"]):
         t.add_row("party" if i == 0 else "", p, quotes("parties", i))
     for i, d in enumerate(rec["domains"]):
-        t.add_row("domain" if i == 0 else "", d, Text(""))
+        t.add_row("domain" if i == 0 else "", d, quotes("domains", i))
     for field, fmt in (
         ("signatories", lambda s: f"{s['name']}" + (f", {s['role']}" if s["role"] else "") + (f" ({s['party']})" if s["party"] else "")),
         ("funding", lambda f: f"{f['amount']:,.0f} {f['currency']}" + (f" — {f['purpose']}" if f["purpose"] else "")),

@@ -678,8 +678,12 @@ class MentionFinder:
                 parties_with = collected
                 if bm.group(1) in {"between", "among"} and len(collected) >= 2:
                     end = max(end, collected[-1].end)
-        # parties inside the name
-        in_name = self.parties_in(start, end)
+        # parties inside the name; a city naming the agreement ("the Paris accord", "the Minsk
+        # agreements", "Oslo Accords") is where it was made, not who made it
+        in_name = [p for p in self.parties_in(start, end) if getattr(p, "via", "") != "capital"]
+        for p in self.parties_in(start, end):
+            if getattr(p, "via", "") == "capital":
+                topics.add(_norm_word(p.text))  # the city tells this agreement apart
         pr = [PartyRef(p.code, p.start, p.end) for p in in_name]
         for p in parties_with:
             if p.code not in {q.code for q in pr}:
@@ -915,6 +919,13 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
                     any(m.proper for m in c.mentions) and not any(m.old for m in c.mentions):
                 primaries.append(c)
                 break
+    # the agreements of one coordinated plural ("signed two agreements on X and Y") share a role
+    for c in clusters:
+        groups_c = {m.group for m in c.mentions if m.group is not None}
+        if c not in primaries and groups_c and any(
+                groups_c & {m.group for m in p.mentions if m.group is not None} for p in primaries) \
+                and len(c.party_codes) >= 2:
+            primaries.append(c)
     for c in clusters:
         c.role = "primary" if c in primaries else "mentioned"
 
@@ -1137,13 +1148,21 @@ def _cluster(mentions: list[AgreementMention], t: _Text, finder: MentionFinder,
             others = [p for p in finder.parties_in(sent[0], m.start)
                       if p.code not in {q.code for q in m.parties}]
             anchor = others[-1].code if others else None
-            if anchor is None:
-                # the partner all of them share is the main agreement's party not in the list
-                main_parties = {p.code for p in clusters[0].parties} if clusters else set()
-                for x in clusters[0].described() if clusters else []:
-                    main_parties |= {p.code for p in x.parties}
+            if anchor is None and clusters:
+                # the partner all of them share is a party of the main agreement that is not in
+                # the list: the one the document names most ("Ukraine ... agreements with the UK,
+                # France and Germany")
+                main = clusters[0]
+                main_parties = {p.code for x in main.mentions for p in x.parties}
+                for x in main.mentions[:2]:
+                    ss, se = t.sentences[x.sentence]
+                    main_parties |= {p.code for p in finder.parties_in(ss, se)}
                 rest = main_parties - {q.code for q in m.parties}
-                anchor = sorted(rest)[0] if len(rest) == 1 else None
+                if rest:
+                    counts = {code: sum(1 for p in finder.parties if p.code == code) for code in rest}
+                    ranked = sorted(rest, key=lambda code: -counts[code])
+                    if len(ranked) == 1 or counts[ranked[0]] > counts[ranked[1]]:
+                        anchor = ranked[0]
             if anchor is not None:
                 for p in m.parties:
                     sub = AgreementMention(
@@ -1191,7 +1210,8 @@ def _cluster(mentions: list[AgreementMention], t: _Text, finder: MentionFinder,
                 clusters.append(AgreementCandidate(mentions=[m]))
                 last_seen[len(clusters) - 1] = m.sentence
             continue
-        best = _best_cluster(clusters, m)
+        # "secret agreements for stabilising currencies": several other agreements, not the one
+        best = None if m.plural else _best_cluster(clusters, m)
         if best is None:
             clusters.append(AgreementCandidate(mentions=[m]))
             last_seen[len(clusters) - 1] = m.sentence
@@ -1260,8 +1280,8 @@ def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m
         ckinds = [k for x in c.mentions for k in x.kinds]
         if fam != "generic" and fam not in ckinds:
             continue
-        if any(x.plural for x in c.mentions) and not m.plural and len(c.mentions) == 1:
-            continue
+        if all(x.plural for x in c.described() or c.mentions) and not m.plural:
+            continue  # "the agreement" is not one of "secret agreements" just mentioned
         # "the treaty" prefers a treaty, "the deal" a deal: same head noun first
         if any(noun[:4] in x.text.lower() for x in c.mentions):
             return ci
@@ -1272,12 +1292,14 @@ def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m
         ckinds = [k for x in c.mentions for k in x.kinds]
         if fam != "generic" and fam not in ckinds:
             continue
+        if all(x.plural for x in c.described() or c.mentions) and not m.plural:
+            continue
         return ci
     if m.determiner == "indef" and noun_class not in _GENERIC_NOUNS:
         return None  # "an armistice", "a declaration": a new agreement enters the story
     # the document's main agreement: the first one that is not about the past
     for ci, c in enumerate(clusters):
-        if ci not in cand:
+        if ci not in cand or (all(x.plural for x in c.described() or c.mentions) and not m.plural):
             continue
         ckinds = [k for x in c.mentions for k in x.kinds]
         if fam != "generic" and fam not in ckinds:
@@ -1300,6 +1322,9 @@ _COMPANY_NEXT = re.compile(r"^\s*(?:-based\s+|state-owned\s+|state\s+)?(?:(?:oil
                            r"news|operators?|insurers?|brokers?|brokerages?|traders?|exporters?|importers?|"
                            r"refiners?|shippers?|concerns?|businesses|business|executives?|shareholders?|"
                            r"workers|unions?)\b", re.I)
+_COMPANY_NAME_NEXT = re.compile(r"^(?:['’]s)?\s+(?:state-owned\s+|state\s+run\s+|state-run\s+)?(?:[A-Z][\w&.-]*\s+){0,5}"
+                                r"(?:Corp|Corporation|Ltd|Limited|Inc|Co|Plc|PLC|plc|AG|SA|NV|Bank|Group|Holdings|"
+                                r"Airlines|Airways|Motors|Industries|Petroleum|Oil)\b")
 _VENUE_NEXT = re.compile(r"^\s*(?:summit|meeting|conference|ministerial|sidelines|forum|session|gathering|"
                          r"Defence\s+Ministers|Defense\s+Ministers|Foreign\s+Ministers|-Plus|Plus)\b", re.I)
 
@@ -1321,6 +1346,8 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
             continue
         if _COMPANY_NEXT.match(after) and getattr(p, "via", "") in {"adjective", "name"}:
             continue
+        if _COMPANY_NAME_NEXT.match(text[p.end:p.end + 80]) and getattr(p, "via", "") in {"adjective", "name"}:
+            continue  # "India's state-owned National Thermal Power Corp", "Japanese Mitsubishi Motors"
         if _VENUE_NEXT.match(after) and getattr(p, "via", "") in {"org", "capital", "name"}:
             continue
         out.append(p)
@@ -1431,10 +1458,21 @@ def _distance(c: StatusCue | Span, s: int, e: int) -> int:
     return s - ce if ce <= s else cs - e
 
 
+# An agreement used as a frame of reference ("admission to the General Agreement on Tariffs and
+# Trade", "measures under the agreement", "rules of the treaty") is an institution in that
+# sentence, not the news: the verbs around it are about something else.
+_FRAMED = re.compile(r"\b(?:admission|accession|membership|member|members|join(?:ed|ing|s)?|under|within|"
+                     r"violat\w+|breach\w*|rules|terms|provisions|compliance|compliant|consistent|"
+                     r"line|pursuant|according|accordance|based|article\s+\w+)\s+(?:to\s+|of\s+|with\s+|in\s+|on\s+)?"
+                     r"(?:the\s+|its\s+|a\s+|their\s+)?$", re.I)
+
+
 def cue_for(m: AgreementMention, t: _Text, text: str) -> StatusCue | None:
     """The status cue of a mention: the nearest cue of its sentence that is not nearer to
     another agreement mention ("signed X, which builds on Y reached in 2019")."""
     s, e = t.sentences[m.sentence]
+    if _FRAMED.search(text[max(s, m.start - 40):m.start]):
+        return None
     cues = status_cues(text, s, e)
     others = [(o.start, o.end) for o in t.mentions_by_sent.get(m.sentence, []) if (o.start, o.end) != (m.start, m.end)]
     others += [(x.start(), x.end()) for x in _OTHER_ONE.finditer(text, s, e)]

@@ -138,13 +138,15 @@ _P_TREATY = re.compile(
     rf"(?:\[?(?P<y>{_YEAR})\]?(?!\d)|(?P<yw>{_NUMWORDS})))?",
     re.IGNORECASE,
 )
+# A day range ("March 2-3, 2024", "2-3 March 2024") is read as its first day.
+_DAY_RANGE = rf"(?:\s*[-\u2013]\s*(?:{_DAY})(?![\d:]))?"
 _P_MDY = re.compile(
-    rf"(?=[A-Z])(?<![\w])(?:(?P<wd>{_WEEKDAY}|{_WEEKDAY_ABBR}),?\s+)?(?P<m>{_MONTH})\s*(?P<d>{_DAY})(?![\d:]|\.\d)(?:(?:\s*,\s*|\s+)(?P<y>{_YEAR})(?![\d%]))?"
+    rf"(?=[A-Z])(?<![\w])(?:(?P<wd>{_WEEKDAY}|{_WEEKDAY_ABBR}),?\s+)?(?P<m>{_MONTH})\s*(?P<d>{_DAY})(?![\d:]|\.\d){_DAY_RANGE}(?:(?:\s*,\s*|\s+)(?P<y>{_YEAR})(?![\d%]))?"
 )
 _P_DMY = re.compile(
-    rf"(?=[A-Z0-9t])(?<![\w$€£.,])(?:(?P<wd>{_WEEKDAY}|{_WEEKDAY_ABBR}),?\s+)?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH})(?:(?:\s*,\s*|\s+)(?:of\s+)?(?P<y>{_YEAR})(?![\d%]))?"
+    rf"(?=[A-Z0-9t])(?<![\w$€£.,/-])(?:(?P<wd>{_WEEKDAY}|{_WEEKDAY_ABBR}),?\s+)?(?:the\s+)?(?P<d>{_DAY}){_DAY_RANGE}(?:\s+of)?\s+(?P<m>{_MONTH})(?:(?:\s*,\s*|\s+)(?:of\s+)?(?P<y>{_YEAR})(?![\d%]))?"
 )
-_P_ISO = re.compile(r"(?=[12])(?<![\w./-])(?P<y>(?:1[6-9]|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?![\w/-]|\.\d)")
+_P_ISO = re.compile(r"(?=[12])(?<![\w./-])(?P<y>(?:1[6-9]|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?!(?!T\d)[\w/-]|\.\d)")
 _P_NUMERIC = re.compile(r"(?=\d)(?<![\w./-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:1[6-9]|20)\d\d)(?![\w/-]|\.\d)")
 _P_MY = re.compile(
     rf"(?=[A-Zemlb])(?<![\w])(?:(?P<mod>early|mid|late|Early|Mid|Late|end\s+of|End\s+of|beginning\s+of)[\s-]+)?(?P<m>{_MONTH})(?:\s+of)?\s*,?\s+(?P<y>{_YEAR})(?![\d%])"
@@ -622,6 +624,9 @@ def add_period(date: str, iso_period: str) -> str | None:
 _PUB_MARKER = re.compile(
     r"(?i)^\W{0,3}(?:published|posted|date|dated|first\s+published|publication\s+date|pub\s+date|released)(?:\s+on)?\s*[:\-\u2013]?\s*$"
 )
+_UPDATED_MARKER = re.compile(
+    r"(?i)^\W{0,3}(?:updated|last\s+updated|modified)(?:\s+on)?\s*[:\-\u2013]?\s*(?:\d{1,2}[:.]?\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[a-z]{2,4})?\s*(?:\([^)]{0,20}\))?\s*,?\s*)?$"
+)
 _TIME_AFTER = re.compile(r"^\s*(?:,|at|\|)?\s*\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?")
 _DATELINE_BEFORE = re.compile(r"^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?,\s*$")
 _DASH_AFTER = re.compile(r"^\s*(?:\(\w+\)\s*)?[-\u2013\u2014:]")
@@ -640,6 +645,7 @@ def find_published_date(text: str) -> tuple[str, int, int] | None:
     head = text[:1500]
     marked = []
     plain = []
+    updated = []
     for c in _select(_candidates(head)):
         if c.kind != "ymd" or not _valid(c.data["y"], c.data["m"], c.data["d"]):
             continue
@@ -652,6 +658,9 @@ def find_published_date(text: str) -> tuple[str, int, int] | None:
         if _PUB_MARKER.search(before):
             marked.append((value, c.start, c.end))
             continue
+        if _UPDATED_MARKER.search(before):
+            updated.append((value, c.start, c.end))
+            continue
         # A date standing alone on its line (page furniture) or opening a
         # dateline; prose that merely mentions a date has words before it.
         alone = not before.strip(" \t|\u2022\u00b7-\u2013\u2014,:;()[]") and len(re.findall(r"[A-Za-z]{2,}", after)) <= 8
@@ -662,4 +671,8 @@ def find_published_date(text: str) -> tuple[str, int, int] | None:
         return marked[0]
     if plain:
         return plain[0]
+    # A page that shows only its last update ("Updated 10:51 AM ET, Tue July 14,
+    # 2015") is dated by it: the closest the page comes to saying when it appeared.
+    if updated:
+        return updated[0]
     return None

@@ -99,13 +99,11 @@ def _apostrophe_variants(alias: str) -> list[str]:
 
 
 def _plural_demonym(adj: str) -> str | None:
-    # "Armenians", "Israelis", "Afghans": demonyms in -an/-i take a plain -s;
-    # "Chinese", "British", "Swiss" have no plural of this kind.
-    if adj.endswith(("an", "i")) and " " not in adj:
+    # "Armenians", "Israelis", "Afghans": demonyms in -an/-i take a plain -s.
+    # Other plurals ("Poles", "Dutchmen") are listed in countries.tsv itself;
+    # "Chinese", "British", "Swiss" have none.
+    if adj.endswith(("an", "i")) and " " not in adj and not adj.endswith("man"):
         return adj + "s"
-    if adj.endswith(("Pole", "Swede", "Turk", "Brit", "Briton", "Croat", "Serb", "Czech", "Slovak", "Kazakh", "Uzbek",
-                     "Tajik", "Spaniard", "Dutchman", "Kurd", "Arab")):
-        return adj + ("es" if adj.endswith("Czech") else "s")
     return None
 
 
@@ -294,6 +292,31 @@ def _after_first_name(text: str, start: int) -> bool:
     return m is not None and m.group(1) in _first_names()
 
 
+@functools.lru_cache(maxsize=1)
+def _us_state_after() -> re.Pattern[str]:
+    states = [line.strip() for line in _data_lines("us_states.txt")]
+    alt = "|".join(re.escape(x) for x in sorted(states, key=len, reverse=True))
+    return re.compile(rf",[ \t]+(?:{alt})(?![\w])")
+
+
+def _us_town(text: str, end: int) -> bool:
+    """True for "<name>, <US state>": "Lebanon, Tenn.", "Cairo, Illinois", "Paris, Texas"."""
+    return _us_state_after().match(text, end) is not None
+
+
+_LANGUAGE_AFTER = re.compile(r"[ -](?:language|languages|speaking|speaker|speakers|translation|translations|subtitles|dialect|lessons|teacher|teachers|class|classes|grammar|alphabet|script)\b")
+_LANGUAGE_BEFORE = re.compile(r"\b(?:speak|speaks|spoke|speaking|learn|learning|learned|practicing|practising|fluent\s+in|translated\s+into|into|in|taught|teach|teaching|study|studied|studying)[ \t]+$", re.IGNORECASE)
+_PHRASE_END = re.compile(r"\s*(?:[.,;:!?)\"\u201d]|$|\s+(?:and|or|but|as|to|with|while|when)\b)")
+
+
+def _is_language(text: str, start: int, end: int) -> bool:
+    """True when a demonym names a language: "Spanish-language", "speaks Russian", "in French."."""
+    if _LANGUAGE_AFTER.match(text, end):
+        return True
+    before = text[max(0, start - 24):start]
+    return _LANGUAGE_BEFORE.search(before) is not None and _PHRASE_END.match(text, end) is not None
+
+
 def _is_alias_word(word: str) -> bool:
     e = _gaz().entries.get(word)
     return e is not None and e.code is not None
@@ -376,6 +399,10 @@ def find_parties(text: str) -> list[PartyMention]:
             if len(alias) <= 3 and _is_caps_word(norm, alias, start, end):
                 continue
             if entry.via in ("name", "capital", "metonym", "nonstate") and _after_first_name(norm, start):
+                continue
+            if entry.via in ("name", "capital") and _us_town(norm, end):
+                continue
+            if entry.via == "adjective" and _is_language(norm, start, end):
                 continue
             if entry.rules:
                 if "person" in entry.rules and _is_person_name(norm, start, end):
@@ -463,13 +490,13 @@ def all_codes(kind: str | None = None) -> set[str]:
 # ---------------------------------------------------------------------------
 # titles
 
-_LOWER_OK = {"of", "for", "the", "and", "at", "to", "in", "on"}
-# Single words that are ordinary nouns in lower case ("a chair", "the speaker").
-_COMMON_NOUN_TITLES = {
-    "chair", "speaker", "representative", "director", "commander", "deputy", "administrator", "chief",
-    "governor", "commissioner", "envoy", "chairman", "spokesman", "spokeswoman", "spokesperson", "minister",
-    "king", "queen", "premier", "senator", "mayor", "president", "ambassador", "chancellor", "sultan", "emir", "amir",
-}
+_LOWER_OK = {"of", "for", "the", "and", "at", "to", "in", "on"}  # stay lower case inside a role
+
+
+@functools.lru_cache(maxsize=1)
+def _common_noun_titles() -> frozenset[str]:
+    """Titles that are ordinary nouns when written in lower case ("a chair", "the speaker")."""
+    return frozenset(line.strip().lower() for line in _data_lines("title_common_nouns.txt"))
 
 
 def _alt(words: list[str]) -> str:
@@ -591,15 +618,11 @@ def find_titles(text: str) -> list[TitleMention]:
         surface = text[t_start:t_end]
         if t_start < last_end:
             continue
-        words = surface.split()
         core = _DROP_MODS.sub("", surface).strip()
         if not core:
             continue
-        if core.islower() and (len(core.split()) == 1 and core.lower() in _COMMON_NOUN_TITLES):
-            # "the president said" still reads as a title; furniture does not.
-            if core.lower() in {"chair", "speaker", "representative", "director", "commander", "deputy", "administrator", "chief"}:
-                continue
-        del words
+        if core.islower() and core in _common_noun_titles():
+            continue  # "the president said" reads as a title; "sat on the chair" does not
         if core in _SURNAME_TITLES and _surname_before(text, t_start):
             continue  # "Stephen King", "Burger King", "Martin Luther King"
         start, end = t_start, t_end

@@ -76,7 +76,7 @@ def number_word_pattern(article: bool = True) -> str:
     words = [w for w in words if w not in _ABBREVIATED_SCALES]
     alt = "|".join(sorted(words, key=len, reverse=True))
     word = rf"(?:{alt})"
-    lead = r"(?:(?:a|an|one)\s+)?" if article else ""
+    lead = r"(?:(?:half\s+)?(?:a|an)\s+|one\s+)?" if article else ""
     return rf"{lead}{word}(?:(?:\s*-\s*|\s+(?:and\s+)?){word})*(?:\s+and\s+a\s+half)?"
 
 
@@ -174,12 +174,13 @@ _SCALE = (
     r"(?:\s*(?:bn|mn|tn|trn|m|b|k|K|M|B|BN|MN)(?![A-Za-z])"
     r"|[\s-]+(?:trillion|billion|million|thousand|crores?|lakhs?|trln|bln|mln|mn|bn|tn|cr)(?![A-Za-z]))"
 )
-_SUBUNITS = {"cents": 0.01, "cts": 0.01}
 
 
 @functools.lru_cache(maxsize=1)
 def _currency_table() -> dict[str, dict[str, str]]:
-    table: dict[str, dict[str, str]] = {"symbol": {}, "word": {}, "word_scaled": {}, "code": {}}
+    table: dict[str, dict[str, str]] = {
+        "symbol": {}, "symbol_scaled": {}, "word": {}, "word_scaled": {}, "word_cents": {}, "code": {}
+    }
     for line in _data_lines("currencies.tsv"):
         cols = [c.strip() for c in line.split("\t")]
         if len(cols) < 3 or cols[1] not in table:
@@ -228,9 +229,9 @@ def finditer_near(text: str, anchor: re.Pattern[str], pattern: re.Pattern[str], 
 @functools.lru_cache(maxsize=1)
 def _money_anchors() -> tuple[re.Pattern[str], re.Pattern[str]]:
     t = _currency_table()
-    words = list(t["word"]) + list(t["word_scaled"]) + list(t["code"])
+    words = list(t["word"]) + list(t["word_scaled"]) + list(t["word_cents"]) + list(t["code"])
     word_alt = "|".join(re.escape(w.split()[-1]) for w in sorted(words, key=len, reverse=True))
-    sym_alt = _alt(list(t["symbol"]) + list(t["code"]))
+    sym_alt = _alt(list(t["symbol"]) + list(t["symbol_scaled"]) + list(t["code"]))
     return re.compile(rf"(?:{sym_alt})(?=\s?\d)"), re.compile(rf"(?<![\w])(?:{word_alt})(?![\w])")
 
 
@@ -239,11 +240,12 @@ def _money_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     t = _currency_table()
     words = dict(t["word"])
     words.update(t["word_scaled"])
+    words.update(t["word_cents"])
     words.update(t["code"])
     word_alt = "|".join(
         re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
     )
-    sym_alt = _alt(list(t["symbol"]) + list(t["code"]))
+    sym_alt = _alt(list(t["symbol"]) + list(t["symbol_scaled"]) + list(t["code"]))
     symbol_first = re.compile(
         rf"(?<![\w$€£¥])(?P<sym>{sym_alt})\s?(?P<n1>{_NUM})"
         rf"(?:\s*(?:-|–|to)\s*(?:{sym_alt})?\s?(?P<n2>{_NUM}))?(?P<scale>{_SCALE})?"
@@ -252,8 +254,7 @@ def _money_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     numwords = number_word_pattern()
     word_last = re.compile(
         rf"(?<![\w.,$€£¥])(?:(?P<n1>{_NUM})(?:\s*(?:-|–|to)\s*(?P<n2>{_NUM}))?(?P<scale>{_SCALE})?|(?P<nw>{numwords}))"
-        rf"\s+(?P<word>{word_alt})(?![\w])",
-        re.IGNORECASE if False else 0,
+        rf"\s+(?P<word>{word_alt})(?![\w])"
     )
     return symbol_first, word_last
 
@@ -296,7 +297,8 @@ def find_money(text: str) -> list[MoneyMention]:
     sym_anchor, word_anchor = _money_anchors()
     for m in finditer_near(text, sym_anchor, symbol_first, 12, 80):
         sym = " ".join(m.group("sym").split())
-        cur = t["symbol"].get(sym) or t["code"].get(sym)
+        needs_scale = sym in t["symbol_scaled"]
+        cur = t["symbol"].get(sym) or t["symbol_scaled"].get(sym) or t["code"].get(sym)
         if cur is None:
             sym_key = sym.replace(" ", "")
             cur = next((c for f, c in t["symbol"].items() if f.replace(" ", "") == sym_key), None)
@@ -316,10 +318,10 @@ def find_money(text: str) -> list[MoneyMention]:
         if word:
             w = _norm_word(word)
             wcur = t["word"].get(w) or t["word_scaled"].get(w) or t["code"].get(w)
-            if wcur not in (cur, None, "-") and not (cur == "USD" and wcur in ("USD",)):
+            if wcur not in (cur, None, "-"):
+                # "$5 million euros" is not one sum in two currencies: stop before the word
                 end = m.end("scale") if m.group("scale") else m.end("n2") if m.group("n2") else m.end("n1")
-        if sym in ("Sh", "Rs", "JD", "Dh", "Dhs") and not m.group("scale") and amount < 1000 and "," not in m.group("n1"):
-            # "Sh5" alone is too easily a code or a label; these need a scale or a big number.
+        if needs_scale and not m.group("scale") and amount < 1000 and "," not in m.group("n1"):
             continue
         cands.append((m.start(), end, amount, cur))
     for m0 in finditer_near(text, word_anchor, word_last, 120, 30):
@@ -330,7 +332,7 @@ def find_money(text: str) -> list[MoneyMention]:
             if m is None:
                 continue
         word = _norm_word(m.group("word"))
-        cur = t["word"].get(word) or t["code"].get(word)
+        cur = t["word"].get(word) or t["word_cents"].get(word) or t["code"].get(word)
         scaled_only = cur is None and word in t["word_scaled"]
         if scaled_only:
             cur = t["word_scaled"][word]
@@ -338,7 +340,7 @@ def find_money(text: str) -> list[MoneyMention]:
             continue
         if m.group("nw"):
             first = re.split(r"[\s-]+", m.group("nw").strip())[0].lower()
-            if _number_words().get(first, (0, "scale"))[1] == "scale":
+            if _number_words().get(first, (0, "unit"))[1] == "scale":
                 continue  # "billion dollar company": an adjective, not a sum
             amount = parse_number(m.group("nw"))
             has_scale = any(_number_words().get(w.lower(), (0, ""))[1] == "scale" and w.lower() != "hundred"
@@ -356,9 +358,8 @@ def find_money(text: str) -> list[MoneyMention]:
                 continue
         if scaled_only and not has_scale:
             continue
-        if word in ("won",) and not has_scale:
-            continue
-        amount *= _SUBUNITS.get(word, 1.0)
+        if word in t["word_cents"]:
+            amount *= 0.01
         cands.append((m.start(), m.end(), amount, cur))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken: list[tuple[int, int, float, str]] = []

@@ -201,6 +201,36 @@ def _np_tokens(tok) -> set[int]:
     return out
 
 
+_IRREGULAR = {"set": "set", "meetings": "meeting", "talks": "talk", "refused": "refuse", "declined": "decline"}
+
+
+def _lemma(tok) -> str:
+    """The token's lemma; the pipeline may run without the lemmatizer (pactwatch.api
+    disables it for speed), so fall back on stripping the regular English endings."""
+    lem = (tok.lemma_ or "").lower()
+    if lem:
+        return lem
+    w = tok.lower_
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if tok.pos_ in ("NOUN", "PROPN"):
+        # nouns only inflect for number: "meeting" is not "meet"
+        return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            stem = w[: -len(suffix)] + repl
+            if suffix in ("ing", "ed", "es") and stem + "e" in _E_STEMS:
+                return stem + "e"
+            if suffix in ("ing", "ed") and len(stem) > 3 and stem[-1] == stem[-2]:
+                stem = stem[:-1]  # "initialled" -> "initial"
+            return stem
+    return w
+
+
+# stems that lose a final "e" before -ing/-ed/-es
+_E_STEMS = frozenset({"refuse", "decline", "schedule", "slate", "due", "oppose", "balk", "hesitate"})
+
+
 _REFUSE_LEMMAS = frozenset({"refuse", "decline", "reject", "fail", "hesitate", "balk", "oppose"})
 _PRONOUNS = frozenset({"he", "she"})
 
@@ -210,10 +240,10 @@ def _negated(v) -> bool:
     if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in v.children):
         return True
     h = v.head
-    if h is v:
+    if h.i == v.i:
         return False
     for _ in range(3):
-        if h.lemma_.lower() in _REFUSE_LEMMAS or (h.lemma_.lower() == "back" and any(c.lower_ == "out" for c in h.children)):
+        if _lemma(h) in _REFUSE_LEMMAS or (_lemma(h) == "back" and any(c.lower_ == "out" for c in h.children)):
             return True
         if h.dep_ not in ("xcomp", "pcomp", "prep", "aux") or h.head is h:
             break
@@ -227,7 +257,7 @@ def _signer_tokens(doc) -> set[int]:
     sentence; the caller resolves it (see ``_pronoun_signers``)."""
     out: set[int] = set()
     for v in doc:
-        if v.lemma_.lower() not in _SIGN_LEMMAS and not _SIGN_WORD.match(v.text):
+        if _lemma(v) not in _SIGN_LEMMAS and not _SIGN_WORD.match(v.text):
             continue
         if v.pos_ in ("VERB", "AUX") and _negated(v):
             continue
@@ -281,7 +311,7 @@ def _signer_tokens(doc) -> set[int]:
         for c in v.children:
             if c.dep_ == "prep" and c.text.lower() in ("during", "at", "on", "in"):
                 for ob in c.children:
-                    if ob.dep_ == "pobj" and ob.lemma_.lower() in ("meeting", "talk", "talks", "summit", "visit", "call"):
+                    if ob.dep_ == "pobj" and _lemma(ob) in ("meeting", "talk", "summit", "visit", "call", "ceremony"):
                         for pp in ob.children:
                             if pp.dep_ == "prep" and pp.text.lower() in ("between", "with"):
                                 heads.extend(x for x in pp.children if x.dep_ == "pobj")
@@ -290,7 +320,7 @@ def _signer_tokens(doc) -> set[int]:
             # sign": the governing verb's subject. With an object ("pressured X to
             # sign", "urged X to sign") nobody has signed anything.
             for c in v.head.children:
-                if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and v.head.lemma_.lower() in ("expect", "set", "schedule", "due", "slate")):
+                if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and _lemma(v.head) in ("expect", "set", "schedule", "due", "slate")):
                     heads.append(c)
         for h in heads:
             out |= _np_tokens(h)

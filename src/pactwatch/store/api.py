@@ -14,7 +14,9 @@ Contract (names are stable; other modules code against them):
   float, bool, None) or a Pydantic model with ``model_dump()`` (``Page``, ``SaveResult``).
 * Identifiers: documents are keyed by their record id (str); agreements, reports,
   provisions, mechanisms, signatories and funding rows by integer ids.  An agreement
-  keeps its id when more sources are merged into it or a source document changes;
+  keeps its id when more sources are merged into it or a source document changes
+  (when a new report shows two stored agreements to be one, the one most reports belonged
+  to keeps its id and the other row is deleted, cascading to rows that reference it);
   provisions and mechanisms keep their ids as long as a source still reports them
   (matched on normalised text / kind+name), so the tracker can link to them.
 * ``save`` is one transaction per document: a crash leaves either the whole document
@@ -271,9 +273,11 @@ class Store:
 
     def timeline(self, *, party: str | None = None, pair: tuple[str, str] | list[str] | None = None,
                  limit: int | None = None) -> list[dict]:
-        """Dated events in chronological order: [{date, agreement_id, name, kind, status,
-        parties, domains, event}] — ``event`` is "signed" (signing date) plus one entry per
-        mechanism due date ("due")."""
+        """Dated events in chronological order: [{date, event, agreement_id, name, kind, status,
+        parties, domains, detail}].  ``event`` is the agreement's status at its ``signed_date``
+        ("signed", "expected" — a planned date —, "in_force", ...), or "due" for a mechanism
+        deadline (then ``detail`` names the mechanism and ``mechanism_id`` is set).  Undated
+        agreements are left out.  ``pair`` keeps agreements that include both parties."""
         with self._session() as s:
             return queries.timeline(s, party=party, pair=pair, limit=limit)
 

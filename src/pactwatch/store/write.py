@@ -89,17 +89,35 @@ def lock(session: Session, namespace: int, key: str) -> None:
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, hashtext(:k))"), {"ns": namespace, "k": key})
 
 
+# Blocks (reports sharing a party set) up to this size are re-clustered whole on every save,
+# which makes the result exactly order-independent.  Larger blocks (e.g. the many reports
+# whose parties the extractor could not name) re-cluster only the neighbourhood of the
+# changed reports: those they match plus every member of the agreements involved, so a
+# save stays O(block) instead of O(block^2).
+FULL_RECLUSTER_MAX = 150
+_LIGHT = ("id", "document_id", "idx", "agreement_id", "name", "kind", "signed_date", "parties", "name_key")
+
+
 def remerge(session: Session, key: str, touched_report_ids: set[int] = frozenset(),
             dirty_agreements: set[int] = frozenset()) -> list[int]:
-    """Re-cluster every report of one party set and bring the canonical agreements in line.
+    """Re-cluster the reports of one party set and bring the canonical agreements in line.
 
     Agreements keep their ids: each cluster takes the agreement most of its reports already
     belonged to.  Only clusters whose membership changed (or that contain a new report) are
     re-derived, plus ``dirty_agreements`` (which lost reports of a replaced document: their
-    remaining members look unchanged but the canonical values must be recomputed).  Returns the ids of the agreements of the clusters holding touched reports.
+    remaining members look unchanged but the canonical values must be recomputed).  Returns
+    the ids of the agreements of the clusters holding touched reports.
     """
-    rows = session.scalars(sa.select(ReportRow).where(ReportRow.party_key == key)).all()
-    reports = [report_dict(r) for r in rows]
+    cols = [getattr(ReportRow, c) for c in _LIGHT]
+    reports = [dict(r) for r in session.execute(sa.select(*cols).where(ReportRow.party_key == key)).mappings()]
+    if len(reports) > FULL_RECLUSTER_MAX:
+        seeds = [r for r in reports if r["id"] in touched_report_ids]
+        near = {r["id"] for r in seeds}
+        for r in reports:
+            if r["id"] not in near and any(merge.match_score(t, r) > 0 for t in seeds):
+                near.add(r["id"])
+        involved = {r["agreement_id"] for r in reports if r["id"] in near} | set(dirty_agreements)
+        reports = [r for r in reports if r["id"] in near or r["agreement_id"] in involved]
     previous_members: dict[int, set[int]] = {}
     for r in reports:
         if r["agreement_id"] is not None:
@@ -124,12 +142,14 @@ def remerge(session: Session, key: str, touched_report_ids: set[int] = frozenset
                      and not (member_ids & touched_report_ids))
         if unchanged:
             continue
-        derived = merge.derive([reports[i] for i in members])
+        full = session.scalars(sa.select(ReportRow).where(ReportRow.id.in_(member_ids))).all()
+        derived = merge.derive([report_dict(r) for r in full])
         agreement = session.get(AgreementRow, aid) if aid is not None else None
-        if agreement is None:
+        new = agreement is None
+        if new:
             agreement = AgreementRow(party_key=key, created_at=now(), name="", kind="other", role="mentioned")
             session.add(agreement)
-        write_canonical(session, agreement, derived)
+        write_canonical(session, agreement, derived, new=new)
         session.flush()
         aid = agreement.id
         session.execute(sa.update(ReportRow).where(ReportRow.id.in_(member_ids)).values(agreement_id=aid))
@@ -152,8 +172,12 @@ _CHILDREN = {
 }
 
 
-def write_canonical(session: Session, ag: AgreementRow, d: dict) -> None:
-    """Store a derived agreement on ``ag``; children synced by natural key (ids survive)."""
+def write_canonical(session: Session, ag: AgreementRow, d: dict, *, new: bool = False) -> None:
+    """Store a derived agreement on ``ag``; children synced by natural key (ids survive).
+
+    ``new``: the agreement was created in this transaction, so it has no child rows yet and
+    the deletes/lookups of the sync can be skipped (the common case while ingesting).
+    """
     for f in ("name", "kind", "role", "status", "signed_date", "place", "duration_years", "defense_pledge",
               "consultation_pledge", "parties", "domains", "related", "names", "confidence", "n_sources",
               "conflicts", "evidence"):
@@ -162,9 +186,10 @@ def write_canonical(session: Session, ag: AgreementRow, d: dict) -> None:
     ag.updated_at = now()
     session.flush()  # the agreement needs its id before children reference it
     aid = ag.id
-    session.execute(sa.delete(AgreementParty).where(AgreementParty.agreement_id == aid))
-    session.execute(sa.delete(AgreementDomain).where(AgreementDomain.agreement_id == aid))
-    session.execute(sa.delete(AgreementSource).where(AgreementSource.agreement_id == aid))
+    if not new:
+        session.execute(sa.delete(AgreementParty).where(AgreementParty.agreement_id == aid))
+        session.execute(sa.delete(AgreementDomain).where(AgreementDomain.agreement_id == aid))
+        session.execute(sa.delete(AgreementSource).where(AgreementSource.agreement_id == aid))
     if d["parties"]:
         session.execute(sa.insert(AgreementParty), [{"agreement_id": aid, "party": p} for p in d["parties"]])
     doms = d["items"]["domains"]
@@ -175,6 +200,12 @@ def write_canonical(session: Session, ag: AgreementRow, d: dict) -> None:
         session.execute(sa.insert(AgreementSource), [
             {"agreement_id": aid, "document_id": s["document_id"], "role": s["role"]} for s in d["sources"]])
     for field, (model, cols) in _CHILDREN.items():
+        if new:
+            rows = [{"agreement_id": aid, "key": it["key"], "position": pos, "n_sources": len(it["sources"]),
+                     **{c: it["value"].get(c) for c in cols}} for pos, it in enumerate(d["items"][field])]
+            if rows:
+                session.execute(sa.insert(model), rows)
+            continue
         existing = {r.key: r for r in session.scalars(sa.select(model).where(model.agreement_id == aid))}
         keep = set()
         for pos, it in enumerate(d["items"][field]):

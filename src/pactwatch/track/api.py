@@ -112,7 +112,9 @@ def add(db, entity: str, values: dict[str, Any]) -> dict:
     returns the stored row.  Raises ``Refused`` naming the field on bad input."""
     with _session(db) as s:
         if entity == "updates":
-            obj = service.add_update(s, **values)
+            # Missing values are the validator's to report (field named), not a TypeError.
+            obj = service.add_update(s, values.get("agreement_id"), values.get("text"), values.get("date"),
+                                     **{k: v for k, v in values.items() if k not in ("agreement_id", "text", "date")})
         else:
             obj = service.write(s, entity, values)
         links = service.links_of(s, entity, [obj.id]).get(obj.id, [])

@@ -204,6 +204,10 @@ def convert_row(entity: str, raw: dict[str, Any], *, partial: bool = False) -> t
             if col.required and not partial:
                 errors.append(FieldError(col.name, "missing value"))
             continue
+        if col.name != "provisions" and isinstance(raw[col.name], (dict, list, tuple, set)):
+            # JSON clients can send structures; a cell holds one value.
+            errors.append(FieldError(col.name, f"expected a single value, got {type(raw[col.name]).__name__}"))
+            continue
         try:
             v = col.conv(raw[col.name])
         except ValueError as exc:

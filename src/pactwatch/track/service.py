@@ -327,11 +327,11 @@ def add_milestone(session: Session, agreement_id: int, title: str, **extra) -> M
     return write(session, "milestones", {"agreement_id": agreement_id, "title": title, **extra})
 
 
-def add_meeting(session: Session, agreement_id: int, body_id: int, date: Any, **extra) -> Meeting:
+def add_meeting(session: Session, agreement_id: int, body_id: Any, date: Any, **extra) -> Meeting:
     return write(session, "meetings", {"agreement_id": agreement_id, "body_id": body_id, "date": date, **extra})
 
 
-def add_update(session: Session, agreement_id: int, text: str, date: Any, **extra) -> StatusUpdate:
+def add_update(session: Session, agreement_id: Any, text: Any = None, date: Any = None, **extra) -> StatusUpdate:
     """Record a status update; with a ``status`` and a project, the project moves to that
     status when this is its latest update (an old note entered late does not roll it back)."""
     upd = write(session, "updates", {"agreement_id": agreement_id, "text": text, "date": date, **extra})

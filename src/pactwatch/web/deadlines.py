@@ -18,14 +18,16 @@ log = logging.getLogger("pactwatch.web")
 
 
 def _session(store, write: bool = False):
-    """A SQLAlchemy session on the Store's database (read-only use unless ``write``)."""
+    """A session on the Store's database.
+
+    Writes go through ``Store.session()`` (a write transaction, committed on exit); reads
+    use a plain session on ``Store.engine`` so they never take SQLite's write lock.
+    """
+    if write:
+        return store.session()
     from sqlalchemy.orm import Session
 
-    opener = getattr(store, "session", None)
-    if callable(opener):
-        return opener()
-    engine = getattr(store, "write_engine" if write else "engine", None) or store.engine
-    return Session(engine)
+    return Session(store.engine)
 
 
 def deadlines(store, *, party: str | None = None, today: date | None = None, limit: int = 500) -> list[dict]:
@@ -47,7 +49,6 @@ def _from_tracker(store, today: date) -> list[dict]:
     # transaction (cheap when nothing changed).
     with _session(store, write=True) as session:
         out = service.deadlines(session, today)
-        session.commit()
     return [d.to_dict(today) for d in out]
 
 

@@ -12,8 +12,11 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
+from urllib.parse import parse_qsl, urlencode
+
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from markupsafe import Markup, escape
 
 from pactwatch.record import DOMAINS, KINDS, STATUSES
@@ -22,7 +25,27 @@ from pactwatch.web import data, views
 from pactwatch.web.api import DATE_RE, MAX_ID, DomainT, KindT, StatusT, check_range, parse_ids
 from pactwatch.web.templating import FIELD_LABELS, render
 
-router = APIRouter(include_in_schema=False)
+class FormRoute(APIRoute):
+    """Drop empty query parameters before validation.
+
+    A GET form submits every field, so an untouched "Domain: Any" arrives as
+    ``domain=``; for a page that means "no filter", not an invalid domain.
+    """
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def drop_empty(request: Request):
+            qs = request.scope.get("query_string", b"")
+            if qs:
+                kept = [(k, v) for k, v in parse_qsl(qs.decode("latin-1"), keep_blank_values=True) if v != ""]
+                request.scope["query_string"] = urlencode(kept).encode("latin-1")
+            return await handler(request)
+
+        return drop_empty
+
+
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
 PAGE_SIZE = 20
 
 Party = Annotated[str | None, Query(max_length=64)]

@@ -1,0 +1,331 @@
+"""Agreement mentions, kinds, roles, statuses, parties and dates on short news-style passages.
+
+The passages are written for these tests, one phenomenon each; they run through the public
+``pactwatch.extract`` so the gazetteer and date resolution take part as in real use.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pactwatch.api import extract as pw_extract
+from pactwatch.extract.agreements import best_kind, find_agreements, find_mentions, split_sentences
+
+
+def _primaries(record):
+    return [a for a in record.agreements if a.role == "primary"]
+
+
+def _one_primary(text, **kw):
+    rec = pw_extract(text, **kw)
+    prim = _primaries(rec)
+    assert len(prim) == 1, [(a.name, a.role, a.parties) for a in rec.agreements]
+    return rec, prim[0]
+
+
+def _ev(rec, ag, field, i=0):
+    s, e = ag.evidence[field][i]
+    return rec.document.text[s:e]
+
+
+# ----------------------------------------------------------------------------- kinds
+
+
+def test_kind_precedence_follows_record_spec():
+    assert best_kind(["agreement", "framework"]) == "framework"
+    assert best_kind(["pact", "agreement"]) == "agreement"
+    assert best_kind(["memorandum", "treaty", "charter"]) == "charter"
+    assert best_kind([]) == "other"
+
+
+def test_framework_agreement_name_is_framework_and_has_duration():
+    text = ("India, Brazil sign 10-year Defence Framework Agreement\n\n"
+            "India and Brazil on Monday signed a 10-year Defence Framework Agreement in Brasilia, "
+            "the Indian defence ministry said.")
+    rec, ag = _one_primary(text, published="2024-03-12")
+    assert ag.kind == "framework"
+    assert ag.parties == ["BRA", "IND"]
+    assert ag.status == "signed"
+    assert ag.signed_date == "2024-03-11"
+    assert "Framework" in _ev(rec, ag, "kind") or "Framework" in _ev(rec, ag, "name")
+
+
+def test_memorandum_of_understanding_is_memorandum():
+    text = ("Kenya, Ghana sign memorandum of understanding on health cooperation\n\n"
+            "Kenya and Ghana signed a memorandum of understanding on health cooperation in Nairobi on "
+            "Friday, officials said.")
+    _, ag = _one_primary(text, published="2023-06-10")
+    assert ag.kind == "memorandum"
+    assert ag.parties == ["GHA", "KEN"]
+
+
+def test_pact_also_called_agreement_is_agreement():
+    text = ("Poland and Ukraine are set to sign a bilateral security pact next week. The agreement "
+            "will cover training and intelligence sharing.")
+    _, ag = _one_primary(text, published="2024-07-01")
+    assert ag.kind == "agreement"
+    assert ag.status == "expected"
+
+
+def test_pact_alone_is_pact_and_proposed():
+    text = ("Armenian prime minister proposes non-aggression pact to Azerbaijan\n\n"
+            "Armenian Prime Minister Nikol Pashinyan said on Sunday that he had proposed a "
+            "non-aggression pact to Azerbaijan.")
+    _, ag = _one_primary(text)
+    assert ag.kind == "pact"
+    assert ag.status == "proposed"
+    assert ag.parties == ["ARM", "AZE"]
+
+
+def test_joint_statement_and_declaration_kinds():
+    text = ("Leaders of Japan and South Korea issued a joint statement in Seoul on Tuesday pledging closer "
+            "cooperation on energy.")
+    _, ag = _one_primary(text, published="2023-05-10")
+    assert ag.kind == "joint_statement"
+    assert ag.status == "signed"
+    assert ag.signed_date == "2023-05-09"
+
+
+# ----------------------------------------------------------------------------- statuses
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("Germany and Ukraine signed a security agreement in Berlin.", "signed"),
+    ("Germany and Ukraine are expected to sign a security agreement next month.", "expected"),
+    ("Germany and Ukraine held talks on a security agreement in Berlin.", "negotiating"),
+    ("Germany proposed a security agreement to Ukraine on Monday.", "proposed"),
+    ("The security agreement between Germany and Ukraine entered into force on Monday.", "in_force"),
+    ("Chad has ended its defence cooperation pact with France.", "terminated"),
+    ("The United States withdrew from the nuclear deal with Iran on Tuesday.", "withdrawn"),
+])
+def test_status_from_cue_verbs(sentence, status):
+    rec = pw_extract(sentence, published="2024-02-20")
+    prim = _primaries(rec)
+    assert prim, sentence
+    assert prim[0].status == status
+    # the status evidence quotes the cue
+    s, e = prim[0].evidence["status"][0]
+    assert rec.document.text[s:e].strip()
+
+
+def test_negated_signing_is_not_signed():
+    text = "Ministers failed to agree on new trade deals with Canada and Japan and will continue talks."
+    rec = pw_extract(text, published="1987-10-20")
+    for ag in rec.agreements:
+        assert ag.status != "signed"
+
+
+# ----------------------------------------------------------------------------- roles
+
+
+def test_earlier_agreement_with_year_is_mentioned_and_dated():
+    text = ("EU and US agree to talks on aircraft subsidies\n\n"
+            "The EU and US agreed to begin talks on a new agreement on aircraft subsidies. Last year the US "
+            "terminated an agreement with the EU, reached in 1992, which limits subsidies.")
+    rec = pw_extract(text, published="2005-01-12")
+    old = [a for a in rec.agreements if a.signed_date == "1992"]
+    assert old and old[0].role == "mentioned"
+    assert all(a.signed_date != "1992" for a in _primaries(rec))
+
+
+def test_two_named_agreements_stay_apart_and_both_signed_are_primary():
+    text = ("The presidents of Kyrgyzstan, Tajikistan and Uzbekistan signed the Treaty on the Junction Point "
+            "of State Borders and the Khujand Declaration on Eternal Friendship on March 31.")
+    rec = pw_extract(text, published="2025-04-01")
+    names = sorted(a.name for a in _primaries(rec))
+    assert len(names) == 2
+    assert any(n.startswith("Treaty on the Junction Point") for n in names)
+    assert any("Declaration on Eternal Friendship" in n for n in names)
+    for a in _primaries(rec):
+        assert a.parties == ["KGZ", "TJK", "UZB"]
+        assert a.signed_date == "2025-03-31"
+
+
+def test_coordinated_plural_is_one_agreement_per_topic():
+    text = ("Turkey and Libya on Wednesday signed two agreements on security and military cooperation and "
+            "restriction of marine jurisdictions.")
+    rec = pw_extract(text, published="2019-11-28")
+    prim = _primaries(rec)
+    assert len(prim) == 2
+    assert {a.name for a in prim} == {"agreement on security and military cooperation",
+                                      "agreement on restriction of marine jurisdictions"}
+    assert all(a.parties == ["LBY", "TUR"] and a.signed_date == "2019-11-27" for a in prim)
+
+
+def test_distributive_plural_with_listed_partners():
+    text = ("The United States and Ukraine are set to sign a bilateral security agreement on Thursday. "
+            "It will be the 15th such pact for Ukraine. Similar provisions have been included in agreements "
+            "with the UK, France and Germany.")
+    rec = pw_extract(text, published="2024-06-12")
+    ment = {tuple(a.parties) for a in rec.agreements if a.role == "mentioned"}
+    assert {("FRA", "UKR"), ("GBR", "UKR"), ("DEU", "UKR")} <= ment
+    prim = _primaries(rec)
+    assert [a.parties for a in prim] == [["UKR", "USA"]]
+
+
+def test_new_agreement_is_not_the_one_it_replaces():
+    text = ("UN conference adopts new rubber pact\n\n"
+            "GENEVA, March 20 - A new International Natural Rubber Agreement was formally adopted by a "
+            "United Nations conference today, delegates from Malaysia and Thailand said. Both the 1979 "
+            "agreement and its successor aim to stabilise prices.")
+    rec = pw_extract(text, published="1987-03-20")
+    prim = _primaries(rec)
+    assert len(prim) == 1 and "International Natural Rubber Agreement" in prim[0].name
+    assert prim[0].status == "signed"
+    assert prim[0].signed_date == "1987-03-20"
+    old = [a for a in rec.agreements if a.signed_date == "1979"]
+    assert old and old[0].role == "mentioned"
+
+
+# ----------------------------------------------------------------------------- parties
+
+
+def test_parties_from_hyphenated_name_and_capitals():
+    text = ("Yerevan and Baku signed a peace treaty on Friday, ending decades of conflict, officials in "
+            "both capitals said.")
+    _, ag = _one_primary(text, published="2025-08-09")
+    assert ag.parties == ["ARM", "AZE"]
+    assert ag.kind == "treaty"
+    assert ag.signed_date == "2025-08-08"
+    text = "The US-Ukraine Strategic Defense Framework was signed in Washington on Tuesday."
+    rec, ag = _one_primary(text, published="2021-09-01")
+    assert ag.parties == ["UKR", "USA"]
+    assert ag.kind == "framework"
+    assert ag.signed_date == "2021-08-31"
+    assert ag.place == "Washington"
+    assert _ev(rec, ag, "place") == "Washington"
+
+
+def test_dateline_city_is_not_a_party():
+    text = ("ASTANA – Kyrgyzstan and Tajikistan signed a border treaty on Monday, the two governments said.")
+    _, ag = _one_primary(text, published="2025-03-11")
+    assert ag.parties == ["KGZ", "TJK"]
+
+
+def test_nonstate_party_taliban():
+    text = ("US, Taliban set peace signing\n\n"
+            "The United States and the Taliban are poised to sign a peace deal in Doha on Saturday.")
+    _, ag = _one_primary(text, published="2020-02-28")
+    assert ag.parties == ["Taliban", "USA"]
+    assert ag.status == "expected"
+    assert ag.signed_date == "2020-02-29"
+
+
+# ----------------------------------------------------------------------------- not agreements
+
+
+@pytest.mark.parametrize("text", [
+    ("General Motors and the United Auto Workers reached a tentative deal to end a 31-day strike, "
+     "the union said."),
+    ("Struggling Japanese car maker Mitsubishi Motors has struck a deal to supply French car maker "
+     "Peugeot with 30,000 sports utility vehicles."),
+    "Paradyne Corp said it pleaded guilty under a plea agreement with federal prosecutors.",
+    ("White House and GOP congressional leaders reached a budget deal that would raise the debt "
+     "ceiling, congressional aides said."),
+    ("The United States and the Philippines kicked off their annual Balikatan military drills on "
+     "Monday, with thousands of troops taking part."),
+    "India's state-owned power company signed an agreement to borrow 169 mln marks from a syndicate of banks.",
+])
+def test_business_domestic_and_non_agreement_news_have_no_primary(text):
+    rec = pw_extract(text, published="2019-10-16")
+    assert _primaries(rec) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The two countries need to deal with the crisis together, France and Germany said.",
+    "Officials in France and Germany were in full agreement with the plan.",
+    "Within the framework of the summit, France and Germany discussed energy.",
+    "The Government of National Accord in Libya welcomed Turkey's support.",
+    "A charter flight carried French and German tourists.",
+])
+def test_everyday_uses_of_kind_nouns_are_not_mentions(text):
+    rec = pw_extract(text, published="2020-01-01")
+    assert rec.agreements == []
+
+
+# ----------------------------------------------------------------------------- treaty texts
+
+
+TREATY = """AGREEMENT
+BETWEEN THE GOVERNMENT OF THE REPUBLIC OF ARMENIA
+AND THE GOVERNMENT OF GEORGIA ON FREE TRADE
+
+The Government of the Republic of Armenia and the Government of Georgia, hereinafter referred to as the Contracting Parties,
+
+Striving to develop trade and economic cooperation,
+
+HAVE AGREED as follows:
+
+ARTICLE 1
+
+Contracting Parties shall not apply customs duties on goods originating in the territory of the other Contracting Party.
+
+ARTICLE 2
+
+To achieve the goals of this Agreement, Contracting Parties have agreed to establish a joint commission.
+
+Done in the City of Tbilisi, on March 14, 1995 in two originals, each in Armenian, Georgian and English.
+"""
+
+
+def test_treaty_full_text_layout():
+    rec = pw_extract(TREATY)
+    prim = _primaries(rec)
+    assert len(prim) == 1
+    ag = prim[0]
+    assert ag.name.startswith("Agreement between the Government of the Republic of Armenia")
+    assert ag.kind == "agreement"
+    assert ag.parties == ["ARM", "GEO"]
+    assert ag.status == "signed"
+    assert ag.signed_date == "1995-03-14"
+    assert ag.place == "Tbilisi"
+    assert _ev(rec, ag, "signed_date") == "March 14, 1995"
+    assert rec.check_evidence() == []
+
+
+def test_treaty_without_heading_takes_name_from_preamble_and_spelled_date():
+    text = ("Preamble\n\nThe Government of Iceland and the Government of Norway, hereinafter referred to as "
+            "\"the Parties\";\n\nHAVE AGREED as follows:\n\nARTICLE 1\n\nThe Parties shall establish a free trade "
+            "area in accordance with this Agreement.\n\nIN WITNESS WHEREOF, the undersigned have signed this "
+            "Agreement.\n\nDone in duplicate at Reykjavik this fifteenth day of April two thousand and thirteen.\n")
+    rec = pw_extract(text)
+    prim = _primaries(rec)
+    assert len(prim) == 1
+    ag = prim[0]
+    assert ag.name == "Agreement between The Government of Iceland and the Government of Norway"
+    assert ag.parties == ["ISL", "NOR"]
+    assert ag.signed_date == "2013-04-15"
+    assert ag.place == "Reykjavik"
+
+
+def test_entry_into_force_fact_versus_provision():
+    fact = TREATY + "\nThe Agreement entered into force on December 18, 1996.\n"
+    assert _primaries(pw_extract(fact))[0].status == "in_force"
+    provision = TREATY.replace("HAVE AGREED as follows:", "HAVE AGREED as follows:\n\nThis Agreement shall "
+                               "enter into force upon the exchange of notes.")
+    assert _primaries(pw_extract(provision))[0].status == "signed"
+
+
+# ----------------------------------------------------------------------------- unit level
+
+
+def test_find_mentions_extends_names_and_records_parties():
+    from pactwatch.extract.gazetteer import find_parties
+
+    text = "The Charter on Strategic Partnership between Azerbaijan and the United States was published."
+    ms = find_mentions(text, parties=find_parties(text))
+    assert ms[0].text.startswith("Charter on Strategic Partnership between Azerbaijan and the United States")
+    assert ms[0].proper
+    assert {p.code for p in ms[0].parties} == {"AZE", "USA"}
+
+
+def test_find_agreements_on_plain_data_without_spacy():
+    from pactwatch.extract.gazetteer import find_parties
+
+    text = "Peru and Chile signed a fisheries agreement in Lima on 3 May 2022."
+    cands = find_agreements(text, sentences=split_sentences(text), parties=find_parties(text),
+                            published="2022-05-04")
+    assert len(cands) == 1
+    c = cands[0]
+    assert c.role == "primary" and c.party_codes == ["CHL", "PER"] and c.status == "signed"
+    assert text[c.status_span[0]:c.status_span[1]] == "signed"
