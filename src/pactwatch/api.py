@@ -24,8 +24,9 @@ from pactwatch.record import Record
 Span = tuple[int, int]
 
 # spaCy components the extractors use: sentence boundaries come from the parser, people
-# from the NER (people.py), POS tags help both. The lemmatizer is never read.
-_DISABLED = ("lemmatizer",)
+# from the NER, POS tags and lemmas (people.py reads "signed" as the lemma "sign"). The
+# small model has nothing else enabled, so nothing is disabled.
+_DISABLED: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,7 +105,8 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
     covered = []
     places: list[Place] = []
     people = []
-    find_people = _people_fn()
+    from pactwatch.extract.people import find_people
+
     for (ps, pe), doc in zip(passages, docs):
         covered.append((ps, pe))
         for sent in doc.sents:
@@ -115,8 +117,7 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
         for ent in doc.ents:
             if ent.label_ in ("GPE", "LOC", "FAC"):
                 places.append(Place(ps + ent.start_char, ps + ent.end_char, ent.text))
-        if find_people is not None:
-            people.extend(find_people(doc, offset=ps))
+        people.extend(find_people(doc, offset=ps))
     # text outside the passages still gets sentence boundaries, from the plain splitter
     pos = 0
     for ps, pe in sorted(covered) + [(len(text), len(text))]:
@@ -135,48 +136,18 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
     return ann
 
 
-def _people_fn():
-    try:
-        from pactwatch.extract.people import find_people
-    except ImportError:
-        return None
-    return find_people
-
-
 def _rules(ann: Annotations) -> None:
+    """The rule-based annotators: cheap, so they read the whole text."""
+    from pactwatch.extract import dates, domains, mechanisms, money, pledges
+
     text = ann.text
-    try:
-        from pactwatch.extract import dates
-
-        ann.dates = dates.find_dates(text, ann.published)
-    except (ImportError, AttributeError):  # TEMP until sibling modules land
-        ann.dates = []
-    try:
-        from pactwatch.extract import money
-
-        ann.money = money.find_money(text)
-        ann.durations = money.find_durations(text)
-    except (ImportError, AttributeError):  # TEMP until sibling modules land
-        pass
-    try:
-        from pactwatch.extract import domains
-
-        ann.domains = domains.find_domains(text)
-        ann.provisions = domains.find_provisions(text, ann.sentences)
-    except (ImportError, AttributeError):  # TEMP until sibling modules land
-        pass
-    try:
-        from pactwatch.extract import pledges
-
-        ann.pledges = pledges.find_pledges(text)
-    except (ImportError, AttributeError):  # TEMP until sibling modules land
-        pass
-    try:
-        from pactwatch.extract import mechanisms
-
-        ann.mechanisms = mechanisms.find_mechanisms(text)
-    except (ImportError, AttributeError):  # TEMP until sibling modules land
-        pass
+    ann.dates = dates.find_dates(text, ann.published)
+    ann.money = money.find_money(text)
+    ann.durations = money.find_durations(text)
+    ann.domains = domains.find_domains(text)
+    ann.provisions = domains.find_provisions(text, ann.sentences)
+    ann.pledges = pledges.find_pledges(text)
+    ann.mechanisms = mechanisms.find_mechanisms(text)
 
 
 # ----------------------------------------------------------------------------- records

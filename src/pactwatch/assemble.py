@@ -40,6 +40,12 @@ _NOT_FLOW = re.compile(r"\b(?:worth|trade\s+(?:volume|between)|bilateral\s+trade
                        r"market|revenue|cost\s+of|spent\s+more|valued|turnover)\b", re.I)
 
 
+# A sum in parentheses right after another one, or introduced as an equivalent, restates it.
+_CONVERSION = re.compile(r"(?:[\d.,]+\s*(?:million|billion|bn|mln|dollars|euros|pounds)?\s*(?:\w+\s+)?\(\s*"
+                         r"(?:approximately|approx\.?|about|around|roughly|some|or|equivalent\s+to|c\.)?\s*|"
+                         r"(?:equivalent\s+to|equal\s+to|or\s+about|or\s+roughly|or\s+some)\s+)$", re.I)
+
+
 def _sentence_index(sentences: Sequence[Span], pos: int) -> int:
     import bisect
 
@@ -61,11 +67,12 @@ class _Scope:
         return _sentence_index(self.sentences, span[0]) in self.sents
 
 
-def _scope(c, ann, n_primary: int) -> _Scope:
+def _scope(c, ann, n_primary: int, others_sents: set[int] = frozenset()) -> _Scope:
     sentences = ann.sentences
     if c.treaty_text:
         return _Scope(set(), sentences, whole=True)
     sents = {_sentence_index(sentences, m.start) for m in c.mentions}
+    own = set(sents)
     if c.role == "primary":
         # the sentence after a mention that continues its subject
         for i in sorted(sents):
@@ -84,6 +91,9 @@ def _scope(c, ann, n_primary: int) -> _Scope:
                 actors = set(getattr(p, "actors", ()) or ())
                 if actors and actors <= codes:
                     sents.add(_sentence_index(sentences, p.start))
+    # a sentence about another agreement only ("also agreed to start talks on a 123 Agreement
+    # on civil nuclear cooperation") is that agreement's content
+    sents = {i for i in sents if i in own or i not in others_sents}
     return _Scope(sents, sentences)
 
 
@@ -103,9 +113,11 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
     out: list[Agreement] = []
     # spans of every agreement's own mentions: content inside them is not content of others
     mention_spans = {id(c): [(m.start, m.end) for m in c.mentions] for c in cands}
+    mention_sents = {id(c): {_sentence_index(ann.sentences, m.start) for m in c.mentions} for c in cands}
     for c in cands:
         other_names = [sp for oc in cands if oc is not c for sp in mention_spans[id(oc)]]
-        scope = _scope(c, ann, n_primary)
+        others_sents = set().union(*[mention_sents[id(oc)] for oc in cands if oc is not c]) if len(cands) > 1 else set()
+        scope = _scope(c, ann, n_primary, others_sents)
         ev: dict[str, list[Span]] = {}
         rec: dict = {
             "name": c.name,
@@ -176,6 +188,8 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
                     continue
             if not _FLOW.search(local):
                 continue
+            if _CONVERSION.search(text[max(s, mny.start - 40):mny.start]):
+                continue  # "1.6 billion dollars (approximately Ksh207 billion)": the same sum again
             if _NOT_FLOW.search(text[max(s, mny.start - 30):mny.start]):
                 continue
             key = (round(float(mny.amount)), mny.currency)
@@ -240,6 +254,8 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
             sp = (mm.start, mm.end)
             if sp not in scope or getattr(mm, "permitted_only", False) or mm.kind not in MECHANISM_KINDS:
                 continue
+            if getattr(mm, "in_passing", False):
+                continue  # a standing parent body named in passing is not set up by this agreement
             k = (mm.kind, (mm.name or "").lower())
             if k in seen_mech:
                 continue

@@ -521,9 +521,14 @@ def _html_main_text(html: str) -> tuple[str, str | None, str | None]:
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _prepare_text(s: str) -> str:
     # Normalise line breaks only: every other character is kept so that offsets stay honest.
-    return s.replace("\r\n", "\n").replace("\r", "\n")
+    # Lone surrogates (JSON "\ud800" escapes decode to them) cannot be encoded as UTF-8 for
+    # hashing or storage: each becomes U+FFFD, one character for one, so offsets hold.
+    return _SURROGATE.sub("\ufffd", s.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _first_line_title(original: str, removed) -> str | None:
@@ -558,6 +563,7 @@ def clean(raw: RawDocument, *, check_language: bool = True) -> Cleaned:
         raise SkipDocument("binary-looking content (control characters)")
 
     title = raw.title or (page_title.strip() if page_title else None)
+    title = _SURROGATE.sub("\ufffd", title) if title else title
     removed, page_date = find_furniture(original, title)
     text = cut(original, removed)
     if not text.strip():

@@ -222,9 +222,9 @@ class _HyperscanEngine:
         exprs, flags = [], []
         for cue in cues:
             exprs.append(_wrap(cue.pattern).encode("utf-8"))
-            flags.append(base | hs.HS_FLAG_SOM_LEFTMOST | (hs.HS_FLAG_CASELESS if cue.caseless else 0))
-        self.db = hs.Database(mode=hs.HS_MODE_BLOCK)
-        self.db.compile(expressions=exprs, ids=list(range(len(cues))), elements=len(cues), flags=flags)
+            flags.append(base | (hs.HS_FLAG_SOM_LEFTMOST if cue.kind == BLOCK else 0)
+                         | (hs.HS_FLAG_CASELESS if cue.caseless else 0))
+        self.db = _cached_database(exprs, flags)
         noun_idx = [i for i, c in enumerate(cues) if c.kind == NOUN]
         self.db_noun = hs.Database(mode=hs.HS_MODE_BLOCK)
         self.db_noun.compile(
@@ -247,8 +247,8 @@ class _HyperscanEngine:
             pass  # raised when the handler stops the scan at the first noun
         return bool(found)
 
-    def scan(self, text: str) -> tuple[list[tuple[int, int, int]], bool]:
-        data = text.encode("utf-8", "replace")
+    def scan(self, text: str | bytes) -> tuple[list[tuple[int, int, int]], bool]:
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
         hits: list[tuple[int, int, int]] = []
         append = hits.append
 
@@ -256,7 +256,43 @@ class _HyperscanEngine:
             append((id_, start, end))
 
         self.db.scan(data, match_event_handler=on_match)
-        return hits, len(data) == len(text)
+        return hits, isinstance(text, str) and len(data) == len(text)
+
+
+def _cached_database(exprs: list[bytes], flags: list[int]):
+    """Compile the Hyperscan database, or load it from the cache of an earlier compile.
+
+    Compiling ~300 patterns takes 1-2 s of CPU (more on a busy machine) in every process
+    that triages: the CLI, each pool or Dask worker. The serialized database is ~1 MB and
+    loads in milliseconds; it is keyed by the patterns, flags and Hyperscan version, and
+    lives in $PACTWATCH_CACHE (default ~/.cache/pactwatch). Any cache problem just means
+    compiling.
+    """
+    import hashlib
+
+    import hyperscan as hs
+
+    key = hashlib.sha256(repr((getattr(hs, "__version__", ""), exprs, flags)).encode()).hexdigest()[:24]
+    folder = os.environ.get("PACTWATCH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "pactwatch")
+    path = os.path.join(folder, f"triage-{key}.hsdb")
+    try:
+        with open(path, "rb") as fh:
+            db = hs.loadb(fh.read(), hs.HS_MODE_BLOCK)
+        db.scratch = hs.Scratch(db)  # a loaded database comes without scratch space
+        return db
+    except Exception:
+        pass
+    db = hs.Database(mode=hs.HS_MODE_BLOCK)
+    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(hs.dumpb(db))
+        os.replace(tmp, path)  # atomic: concurrent workers never read half a file
+    except OSError:
+        pass
+    return db
 
 
 def _make_engine(name: str, cues: list[Cue]):
@@ -305,23 +341,31 @@ class Triage:
     def _scan(self, text: str) -> tuple[list[tuple[int, int, int]], bool]:
         return self.engine.scan(text)
 
-    def hits(self, text: str, title: str | None = None) -> Hits:
-        raw, char_offsets = self._scan(text)
-        if not char_offsets:
-            raw = _bytes_to_chars(text, raw)
+    def hits(self, text: str, title: str | None = None, *, data: bytes | None = None) -> Hits:
+        """Hits in ``str`` offsets of ``text``; with ``data`` (the UTF-8 of ``text``, from
+        ``is_candidate``) in byte offsets of it, which is all a yes/no needs."""
+        if data is not None and isinstance(self.engine, _HyperscanEngine):
+            raw, _ = self._scan(data)
+        else:
+            raw, char_offsets = self._scan(text)
+            if not char_offsets:
+                raw = _bytes_to_chars(text, raw)
+        # Positions are match *ends*: Hyperscan reports start offsets only at a price in
+        # compile time and scan speed (start-of-match tracking), and the rule only needs
+        # "near". A noun is kept as its last character, (end - 1, end).
         nouns, cues_, parties, blocks = [], [], [], []
         for idx, s, e in raw:
             cue = self.cues[idx]
             if cue.kind == NOUN:
-                nouns.append((s, e))
+                nouns.append((e - 1, e))
             elif cue.kind == CUE:
-                cues_.append(s)
+                cues_.append(e)
             elif cue.kind == PARTY:
-                parties.append((s, cue.code))
+                parties.append((e, cue.code))
             else:
-                blocks.append((s, e))
+                blocks.append((s, e))  # blockers alone are compiled with start offsets
         if blocks:
-            parties = [(p, c) for p, c in parties if not any(bs <= p < be for bs, be in blocks)]
+            parties = [(p, c) for p, c in parties if not any(bs < p <= be for bs, be in blocks)]
         nouns.sort()
         cues_.sort()
         parties.sort()
@@ -374,9 +418,10 @@ class Triage:
 
     def is_candidate(self, text: str, title: str | None = None) -> bool:
         # Quick reject: most articles have no agreement noun at all.
-        if not self.engine.has_noun(text) and not (title and self.engine.has_noun(title)):
+        data = text.encode("utf-8", "replace") if isinstance(self.engine, _HyperscanEngine) else text
+        if not self.engine.has_noun(data) and not (title and self.engine.has_noun(title)):
             return False
-        return self.decide(self.hits(text, title))
+        return self.decide(self.hits(text, title, data=data if isinstance(data, bytes) else None))
 
     def candidate_passages(self, text: str, title: str | None = None,
                            max_chars: int | None = None) -> list[tuple[int, int]]:
@@ -397,7 +442,7 @@ class Triage:
         ranked = sorted(self._qualifying(h), key=lambda t: (-t[2], t[0]))
         used = spans[0][1] - spans[0][0]
         for s, e, _score in ranked:
-            if any(a <= s and e <= b for a, b in spans):
+            if any(a <= s and e <= b for a, b in spans):  # paragraph already taken
                 continue
             ps, pe = _paragraph(text, s)
             if pe - ps > MAX_PARAGRAPH:

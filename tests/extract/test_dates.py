@@ -318,3 +318,14 @@ def test_published_date_falls_back_to_updated_stamp():
 
 def test_iso_timestamp():
     assert dates("2021-09-01T12:49:00Z", None) == [("2021-09-01", "2021-09-01")]
+
+
+def test_may_after_a_verb_is_a_date_but_not_after_a_surname():
+    assert dates("The accord was signed May 5 in Kyiv.") == [("May 5", "2021-05-05")]
+    assert dates("Prime Minister Theresa May 2019 memoirs") == []
+
+
+def test_weekday_picks_the_year_of_a_yearless_date():
+    # published Thursday 2025-11-20; 4 December falls on a Thursday in 2025
+    assert dates("Leaders meet on Thursday, Dec. 4, in Washington.", "2025-11-20") == [("Thursday, Dec. 4", "2025-12-04")]
+    assert dates("It was signed Friday May 3.", "2025-11-20") == [("Friday May 3", "2024-05-03")]

@@ -92,6 +92,7 @@ NEGATIVE = [
     ("The new minister brought fresh political energy to the talks.", {"energy"}),
     ("Troops traded fire and an exchange of fire followed.", {"trade_investment", "people_to_people"}),
     ("US Secretary of Defense Lloyd Austin met the Ukrainian defence minister.", {"defense"}),
+    ("Trade Minister Piyush Goyal and the Minister of Health attended the ceremony.", {"trade_investment", "health"}),
     ("Artificial intelligence firms welcomed the move.", {"intelligence"}),
     ("The business climate has improved.", {"environment_climate"}),
     ("The vote was a rubber stamp for the government.", {"agriculture_food"}),
@@ -140,6 +141,21 @@ def test_range_offsets_are_absolute():
     assert text[found[0].start:found[0].end] == "cybersecurity"
     assert find_domains(text, 5, 3) == []
     assert find_domains(text, -10, 10_000)  # clipped, not an error
+
+
+def test_preamble_recitals_do_not_give_domains():
+    text = (
+        "CONVINCED of the need to promote the scientific and technological development of the States Parties;\n"
+        "MINDFUL that environmental protection is part of sustainable development;\n"
+        "HAVE AGREED as follows:\n"
+        "ARTICLE 1\nThe Parties shall eliminate tariffs on agricultural goods."
+    )
+    assert domains_in(text) == ["trade_investment", "agriculture_food"]
+    found = find_domains(text, include_recitals=True)
+    assert {"technology", "environment_climate"} <= {d.domain for d in found}
+    # a provision that opens with a participle is not a recital
+    text2 = "Recognizing the importance of connectivity, the two sides intend to expand rail links."
+    assert "connectivity" in domains_in(text2)
 
 
 def test_domains_in_orders_by_table():

@@ -426,3 +426,21 @@ def test_languages_are_not_parties():
     assert codes("He spoke on Spanish-language networks and speaks Russian.") == []
     assert codes("The text was signed in Armenian and English, both equally authentic.") == []
     assert codes("Russian troops crossed into French territory.") == ["RUS", "FRA"]
+
+
+def test_security_council_of_a_state_is_not_the_un():
+    text = "The National Security Council and the Russian Security Council met; the Security Council of Armenia too."
+    assert codes(text) == ["RUS", "ARM"]
+    assert codes("The Security Council voted 15-0; the U.N. Security Council agreed.") == ["UN", "UN"]
+
+
+def test_military_ranks_and_bare_secretary():
+    text = "Gen. Mark Milley, Secretary Blinken and Lt. Gen. Ruslan Khomchak met; US chief negotiator Zalmay Khalilzad too."
+    got = [(t.text, t.role, t.party) for t in find_titles(text)]
+    assert got == [
+        ("Gen.", "Gen.", None),
+        ("Secretary", "Secretary", None),
+        ("Lt. Gen.", "Lt. Gen.", None),
+        ("US chief negotiator", "Chief Negotiator", "USA"),
+    ]
+    assert find_titles("a secretary typed it; in general terms") == []

@@ -152,6 +152,17 @@ def test_news_summit_and_standing_bodies_are_not_mechanisms():
     assert _countable(text) == []
 
 
+def test_old_body_and_company_meetings_are_not_mechanisms():
+    text = (
+        "The United States has held economic talks with China since the Joint Commission on Commerce and Trade "
+        "was formed in 1983. The board will be presented as the slate for the 1987 annual shareholders meeting."
+    )
+    ms = find_mechanisms(text)
+    jcct = [m for m in ms if m.kind == "commission"]
+    assert jcct and jcct[0].in_passing
+    assert _countable(text) == []
+
+
 def test_named_joint_commission_in_news():
     text = "The initiative is known as the US-Armenia Strategic Partnership Commission."
     got = _countable(text)

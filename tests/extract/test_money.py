@@ -240,3 +240,8 @@ def test_spelled_out_sums_with_article():
         ("half a billion dollars", 5e8, "USD"),
         ("a billion dollars", 1e9, "USD"),
     ]
+
+
+def test_durations_need_a_number_or_a_single_unit():
+    assert durations("debt over the coming years; a 15-1/2 year loan") == []
+    assert durations("repayments over the next year") == [("over the next year", 1)]

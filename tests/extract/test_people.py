@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.people import PersonMention, find_people, signatories
+from pactwatch.extract.people import PersonMention, consolidate, find_people, signatories
 
 
 # The pipeline (pactwatch.api) runs spaCy without the lemmatizer; the finder must not
@@ -137,6 +137,45 @@ def test_expected_to_sign(nlp):
     text = "Foreign Minister Ararat Mirzoyan and Antony Blinken are expected to sign the charter on Tuesday."
     names = {p.name for p in signatories(_people(nlp, text))}
     assert names == {"Ararat Mirzoyan", "Antony Blinken"}
+
+
+def test_consolidate_across_passages(nlp):
+    p1 = "The RAA was signed by Defense Secretary Gilberto Teodoro and Japanese Foreign Minister Kamikawa Yoko."
+    p2 = "Defense Secretary Gilbero Teodoro said Kamikawa would return in August."
+    text = p1 + "\n\n" + p2
+    people = find_people(nlp(p1), 0) + find_people(nlp(p2), len(p1) + 2)
+    merged = consolidate(people, text)
+    assert {p.name for p in merged} == {"Gilberto Teodoro", "Kamikawa Yoko"}
+    kamikawa = [p for p in merged if text[p.start:p.end] == "Kamikawa"]
+    assert kamikawa and kamikawa[0].party == "JPN" and kamikawa[0].role == "Foreign Minister"
+    assert {p.name for p in signatories(merged)} == {"Gilberto Teodoro", "Kamikawa Yoko"}
+
+
+def test_surname_that_is_a_month_is_not_recalled(nlp):
+    text = "Prime Minister Theresa May signed the declaration. The talks resume in May."
+    may = [p for p in _people(nlp, text) if text[p.start:p.end] == "May" and p.start > 40]
+    assert may == []
+
+
+@pytest.mark.parametrize(
+    "text,signers",
+    [
+        ("Pashinyan and Aliyev initialled the peace agreement at the White House, with President Donald Trump looking on.",
+         {"Pashinyan", "Aliyev"}),
+        ("Jeyhun Bayramov signed on behalf of Azerbaijan, and Marco Rubio for the United States.",
+         {"Jeyhun Bayramov", "Marco Rubio"}),
+        ("At the ceremony, Defense Minister Gilberto Teodoro signed for the Philippines and Kamikawa Yoko for Japan.",
+         {"Gilberto Teodoro", "Kamikawa Yoko"}),
+        ("Foreign ministers Sergei Lavrov and Wang Yi put their signatures to the joint statement.",
+         {"Sergei Lavrov", "Wang Yi"}),
+        ("The agreement was signed by Foreign Ministers Ararat Mirzoyan and Jeyhun Bayramov.",
+         {"Ararat Mirzoyan", "Jeyhun Bayramov"}),
+        ("Prime Minister Narendra Modi inked the deal with President Vladimir Putin in Moscow.",
+         {"Narendra Modi", "Vladimir Putin"}),
+    ],
+)
+def test_signers_ner_missed_gapped_or_paraphrased(nlp, text, signers):
+    assert {p.name for p in signatories(_people(nlp, text))} == signers
 
 
 def test_offset_is_added(nlp):

@@ -29,6 +29,9 @@ def _pledges(text: str) -> list[tuple[str, bool, str]]:
          "provide military assistance in case of aggression"),
         ("Manila and Washington signed a mutual defense treaty in 1951.", "mutual defense treaty"),
         ("Russia's move would trigger NATO's Article 5 commitments.", "NATO's Article 5"),
+        ("In case one of the Parties is subjected to an armed attack and finds itself in a state of war, the other "
+         "Party shall immediately provide military and other assistance with all means at its disposal.",
+         "provide military and other assistance"),
         ("Both states pledge to defend each other against any armed attack.", "defend each other"),
     ],
 )
@@ -63,6 +66,7 @@ def test_defense_pledge_denied(text, cue):
         "As part of the pact, the US will commit to holding consultations with Ukraine promptly following any potential attack by Russia.",
         "The signatories shall convene consultations in the event of future aggression.",
         "If the security of either party is threatened, the parties shall consult immediately.",
+        "The parties shall consult without delay when either of them faces an external threat.",
     ],
 )
 def test_consultation_pledge_true(text):

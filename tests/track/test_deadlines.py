@@ -71,6 +71,12 @@ def test_recurring_from_signing_then_from_last_meeting():
     assert mechanism_deadlines(met, anchors, date(2028, 1, 21))[0].state == OVERDUE
 
 
+def test_recurring_with_first_meeting_date_is_one_deadline():
+    m = MechanismFacts(1, 13, "council", "Strategic Council", frequency="P1Y", due="2026-06")
+    (d,) = mechanism_deadlines(m, {}, date(2026, 3, 1))
+    assert d.recurring and d.due == date(2026, 6, 30) and d.reason == "first meeting due 2026-06"
+
+
 def test_recurring_pending_without_anchor_or_meeting_but_known_from_a_meeting():
     (d,) = mechanism_deadlines(YEARLY, {}, date(2026, 3, 1))
     assert d.state == PENDING and d.reason == "signing date unknown"

@@ -76,6 +76,8 @@ def test_json_and_form_writes(client, snapshot, provision_ids):
     tr = c.get(f"/api/agreements/{charter}/tracking", params={"today": "2026-10-01"}).json()
     assert tr["meetings"][0]["provisions"] == sorted([p[0], p[1]])
     assert next(d for d in tr["deadlines"] if d["recurring"])["due"] == "2027-09-15"
+    page = c.get(f"/agreements/{charter}/tracking", params={"today": "2026-10-01"}).text
+    assert f"<td>2026-09-15</td><td>{yearly['name']}</td><td>Baku</td>" in page
 
     before = snapshot(store)
     r = c.post(f"/api/agreements/{charter}/tracking/updates", headers=auth, json={"status": "done", "name": {"x": 1}})

@@ -176,6 +176,7 @@ class AgreementMention:
     fresh: bool = False  # "the new pact": not the earlier agreement just mentioned
     group: int | None = None  # mentions split from one coordinated plural share a group id
     complement: Span | None = None  # the "on X and Y" complement of a description
+    distributive: bool = False  # one of "agreements with A, B and C"
 
     @property
     def kind(self) -> str:
@@ -354,8 +355,9 @@ class MentionFinder:
             if prev in {"great", "good", "big"}:  # "a great deal of", "no big deal"
                 return True
         if w.startswith("agreement") or w.startswith("accord"):
-            if prev == "in" or prev2 == "in" and prev in {"full", "broad", "rare", "general", "complete", "total"}:
-                return True  # "in agreement with", "in rare agreement with"
+            if w in {"agreement", "accord"} and (
+                    prev == "in" or prev2 == "in" and prev in {"full", "broad", "rare", "general", "complete", "total"}):
+                return True  # "in agreement with", "in rare agreement with" (not "included in agreements")
             if prev == "own" and w.startswith("accord"):
                 return True
             if w == "accord" and re.match(r"\s+with\b", after) and prev == "in":
@@ -541,6 +543,9 @@ class MentionFinder:
             if _YEAR.match(tok):
                 year = tok
                 start = ts
+            elif proper and re.fullmatch(r"\d{1,3}", tok) and ts + len(tok) + 1 >= s:
+                start = ts  # "the 123 Agreement": a number right before a capitalised noun names it
+                words.add(tok)
             elif _NYEAR.match(tok) or re.match(r"^\d+(?:st|nd|rd|th)$", low):
                 start = ts
             elif party is not None and party.end <= end:
@@ -635,7 +640,11 @@ class MentionFinder:
                     if low in _COMPLEMENT_STOP or (low.endswith("ed") and low not in {"united", "limited"}
                                                    and n > 0):
                         break
-                    if low not in {"and", "of", "the", "a", "an"}:
+                    if tok in _CAP_STOP or re.match(r"\d", tok):
+                        break  # "on Thursday", "on 3 May": a date, not what the agreement is on
+                    if self.party_overlapping(ts, te) is not None:
+                        last_good = te  # "for Ukraine", "on Iran's nuclear program": a party, not a topic
+                    elif low not in {"and", "of", "the", "a", "an"}:
                         last_good = te
                         nl = _norm_word(tok)
                         if nl in self.commercial or low in self.commercial:
@@ -1169,7 +1178,7 @@ def _cluster(mentions: list[AgreementMention], t: _Text, finder: MentionFinder,
                         start=m.start, end=m.end, text=m.text, noun_start=m.noun_start, noun_end=m.noun_end,
                         kinds=list(m.kinds), proper=False, determiner=m.determiner, plural=False, year=m.year,
                         topics=m.topics, parties=[p, PartyRef(anchor, -1, -1)], sentence=m.sentence,
-                        old=m.old)
+                        old=m.old, distributive=True)
                     best = _best_cluster(clusters, sub, strict_parties=True)
                     if best is None:
                         clusters.append(AgreementCandidate(mentions=[sub]))
@@ -1280,7 +1289,8 @@ def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m
         ckinds = [k for x in c.mentions for k in x.kinds]
         if fam != "generic" and fam not in ckinds:
             continue
-        if all(x.plural for x in c.described() or c.mentions) and not m.plural:
+        if all(x.plural or x.distributive or x.group is not None for x in c.described() or c.mentions) \
+                and not m.plural:
             continue  # "the agreement" is not one of "secret agreements" just mentioned
         # "the treaty" prefers a treaty, "the deal" a deal: same head noun first
         if any(noun[:4] in x.text.lower() for x in c.mentions):
@@ -1292,14 +1302,16 @@ def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m
         ckinds = [k for x in c.mentions for k in x.kinds]
         if fam != "generic" and fam not in ckinds:
             continue
-        if all(x.plural for x in c.described() or c.mentions) and not m.plural:
+        if all(x.plural or x.distributive or x.group is not None for x in c.described() or c.mentions) \
+                and not m.plural:
             continue
         return ci
     if m.determiner == "indef" and noun_class not in _GENERIC_NOUNS:
         return None  # "an armistice", "a declaration": a new agreement enters the story
     # the document's main agreement: the first one that is not about the past
     for ci, c in enumerate(clusters):
-        if ci not in cand or (all(x.plural for x in c.described() or c.mentions) and not m.plural):
+        if ci not in cand or (not m.plural and all(x.plural or x.distributive or x.group is not None
+                                                    for x in c.described() or c.mentions)):
             continue
         ckinds = [k for x in c.mentions for k in x.kinds]
         if fam != "generic" and fam not in ckinds:

@@ -58,6 +58,7 @@ _MONTHS = {
 }
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
+_WD_ABBR = {w[:3]: i for w, i in _WEEKDAYS.items()}
 _FULL_MONTHS = [m for m in _MONTHS if len(m) > 4 or m in ("may", "june", "july")]
 _ABBR_MONTHS = ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
 
@@ -366,6 +367,14 @@ _A_AGO = re.compile(_cases(["ago", "from now", "hence"]))
 _A_DAYS = re.compile(_cases(["day", "week", "month"]))
 
 
+# A capitalised word right before "May" that is not a preposition or a weekday
+# makes it a surname.
+_NAME_BEFORE = re.compile(
+    r"(?<![.!?]\s)\b(?!(?:On|By|Until|Since|From|Before|After|Through|In|Of|And|To|The|Late|Early|Mid|Since|Between|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][a-z]+[ \t]$"
+)
+
+
 def _candidates(text: str) -> list[_Cand]:
     out: list[_Cand] = []
 
@@ -390,16 +399,16 @@ def _candidates(text: str) -> list[_Cand]:
             mon = _month_num(m.group("m"))
             d = _day_num(m.group("d"))
             mtxt = m.group("m").rstrip(".")
-            if mtxt.lower() == "may" and not m.group("y") and pat is _P_MDY:
-                # "May 5" is a date; "may 5" never matches (case-sensitive), but
-                # "Theresa May 5" style runs need the year or a preposition.
-                before = text[max(0, m.start() - 12):m.start()]
-                if not re.search(r"(?:\b(?:on|On|by|By|until|since|from|to|and|of|before|after|between|On)\s+|^|\n|\()$", before):
-                    continue
+            if mtxt.lower() == "may" and pat is _P_MDY and not m.group("wd") and _NAME_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                # "Theresa May 5 ..." is a surname before a number; "signed May 5" is a date.
+                continue
             y = int(m.group("y")) if m.group("y") else None
             start = m.start()
             if y is None:
-                out.append(_Cand(start, m.end(), "md", {"m": mon, "d": d}, 2))
+                wd = _WEEKDAYS.get(m.group("wd").rstrip(".").lower()) if m.group("wd") else None
+                if wd is None and m.group("wd"):
+                    wd = _WD_ABBR.get(m.group("wd").rstrip(".").lower()[:3])
+                out.append(_Cand(start, m.end(), "md", {"m": mon, "d": d, "wd": wd}, 2))
             else:
                 out.append(_Cand(start, m.end(), "ymd", {"y": y, "m": mon, "d": d}, 2))
 
@@ -420,6 +429,8 @@ def _candidates(text: str) -> list[_Cand]:
         out.append(_Cand(m.start(), m.end(), "ymd" if data["m"] else "ambiguous", data, 2))
 
     for m in finditer_near(text, _A_MONTH, _P_MY, 30, 20):
+        if m.group("m") == "May" and not m.group("mod") and _NAME_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "Theresa May 2019 ..."
         out.append(_Cand(m.start(), m.end(), "ym", {"y": int(m.group("y")), "m": _month_num(m.group("m"))}, 1))
 
     for m in _P_YEAR.finditer(text):
@@ -506,6 +517,11 @@ def _resolve(c: _Cand, pub: _dt.date | None, direction: str) -> tuple[str | None
     if pub is None:
         return None, True
     if k == "md":
+        if d.get("wd") is not None:
+            # "Friday, May 3": the weekday names the year
+            for y in (pub.year, pub.year + 1, pub.year - 1):
+                if _valid(y, d["m"], d["d"]) and _dt.date(y, d["m"], d["d"]).weekday() == d["wd"]:
+                    return _fmt(y, d["m"], d["d"]), True
         return _pick_month_day(pub, d["m"], d["d"], direction), True
     if k == "month":
         prep = d.get("prep", "")

@@ -181,12 +181,32 @@ def _clip(text: str, start: int, end: int | None) -> tuple[int, int]:
     return start, end
 
 
-def find_domains(text: str, start: int = 0, end: int | None = None) -> list[DomainMention]:
+# Treaty preambles list the parties' hopes in recitals that open with a capitalised
+# participle ("CONVINCED of the need to promote scientific and technological
+# development, ..."); what they name is context, not what the parties agree to do.
+_RECITAL = re.compile(
+    r"(?m)^[ \t]*(?:MINDFUL|CONVINCED|RECOGNI[SZ]ING|DESIRING|DESIROUS|CONSIDERING|BELIEVING|NOTING|REAFFIRMING|"
+    r"BEARING\s+IN\s+MIND|TAKING\s+INTO\s+(?:ACCOUNT|CONSIDERATION)|AWARE|CONSCIOUS|DETERMINED|RESOLVED|WISHING|"
+    r"HAVING\s+REGARD|ACKNOWLEDGING|RECALLING|EMPHASI[SZ]ING|AFFIRMING|ANXIOUS|CONFIDENT|INSPIRED|GUIDED|"
+    r"REFERRING|EXPRESSING|SEEKING|STRIVING|UNDERLINING|STRESSING|WELCOMING|ENCOURAGED|RECOGNI[SZ]E)\b[^;]*?(?:;|\n[ \t]*\n|$)"
+)
+
+
+def recital_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of treaty preamble recitals (see ``_RECITAL``)."""
+    if not isinstance(text, str) or not text:
+        return []
+    return [(m.start(), m.end()) for m in _RECITAL.finditer(text)]
+
+
+def find_domains(
+    text: str, start: int = 0, end: int | None = None, *, include_recitals: bool = False
+) -> list[DomainMention]:
     """Domain cues in ``text[start:end]``; offsets are absolute in ``text``.
 
-    Overlaps resolve to the longest cue (a cue inside a longer cue of any domain is
-    dropped) and any cue touching a stop pattern (metaphor, title, other sense) is
-    dropped. Sorted by start, then domain."""
+    Overlaps resolve to the leftmost-longest cue, any cue touching a stop pattern
+    (metaphor, title, other sense) is dropped, and so are cues inside treaty preamble
+    recitals unless ``include_recitals``. Sorted by start, then domain."""
     if not isinstance(text, str) or not text:
         return []
     start, end = _clip(text, start, end)
@@ -195,6 +215,9 @@ def find_domains(text: str, start: int = 0, end: int | None = None) -> list[Doma
     lex = _lexicon()
     region = text[start:end]
     stops = [(m.start(), m.end()) for m in lex.stop.finditer(region)] if lex.stop else []
+    if not include_recitals:
+        # recitals are found on the whole text (a range may start inside one)
+        stops += [(max(0, a - start), min(end, b) - start) for a, b in recital_spans(text) if a < end and b > start]
     hits: list[tuple[int, int, tuple[str, ...]]] = []
     for codes, rx, singles in lex.by_domains:
         for m in rx.finditer(region):

@@ -317,6 +317,17 @@ def _is_language(text: str, start: int, end: int) -> bool:
     return _LANGUAGE_BEFORE.search(before) is not None and _PHRASE_END.match(text, end) is not None
 
 
+_OF_CAPITALISED = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z]")
+
+
+def _is_qualified(text: str, start: int, end: int) -> bool:
+    """True when a generic body name belongs to someone else: "Russian Security Council"."""
+    m = _CAP_WORD_BEFORE.search(text, max(0, start - 40), start)
+    if m and m.group(1) not in ("The", "THE"):
+        return True
+    return _OF_CAPITALISED.match(text, end) is not None
+
+
 def _is_alias_word(word: str) -> bool:
     e = _gaz().entries.get(word)
     return e is not None and e.code is not None
@@ -408,6 +419,8 @@ def find_parties(text: str) -> list[PartyMention]:
                 if "person" in entry.rules and _is_person_name(norm, start, end):
                     continue
                 if "usstate" in entry.rules and _has_us_state_context(norm, start, end):
+                    continue
+                if "bare" in entry.rules and _is_qualified(norm, start, end):
                     continue
         cands.append((start, end, entry))
 
@@ -524,7 +537,8 @@ def _title_re() -> re.Pattern[str]:
 _TITLE_ANCHOR = re.compile(
     r"president|minister|secretary|chancellor|king|queen|emir|amir|prince|sultan|leader|councill?or|chair|"
     r"representative|commissioner|ambassador|envoy|consul|chief|commander|speaker|governor|mayor|senator|congress|"
-    r"spokes|attorney|director|administrator|deputy|premier|head\s+of|executive|advis|affaires|general|staff"
+    r"spokes|attorney|director|administrator|deputy|premier|head\s+of|executive|advis|affaires|general|staff|"
+    r"gen\.|adm\.|admiral|colonel|col\.|marshal|negotiator|elect|designate"
 )
 _SURNAME_TITLES = {"King", "Queen", "Prince", "Sultan"}
 

@@ -177,7 +177,7 @@ _LOWER_NAME = (
     r"cooperation|co-operation|partnership|security|defen[cs]e|energy|investment|business|common\s+market|"
     r"advisory|monitoring|implementation|oversight|executive|mixed|interagency|inter-agency|"
     r"parliamentary|presidential|leaders'?|foreign\s+ministers'?|defen[cs]e\s+ministers'?|two-plus-two|"
-    r"[a-z]+-[a-z]+|[A-Za-z]+-[A-Z][A-Za-z.]*"
+    r"[A-Za-z]+-[A-Z][A-Za-z.]*"
 )
 _CAP_WORD = r"(?:[A-Z][\w.&'’-]*|\d\+\d|[A-Z]{2,}[\w-]*)"
 _TAIL = rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP_WORD}(?:(?:\s+(?:and|of|for|on|in|the|&)\s+|\s+|,\s+){_CAP_WORD}){{0,8}})?"
@@ -248,6 +248,11 @@ _MEETING_VERB = re.compile(
 _REGULAR = re.compile(r"\bregular(?:ly)?\b|\bperiodic(?:ally)?\b|\bon\s+a\s+regular\s+basis\b", re.I)
 _PARENT_LINK = re.compile(r"\s+(?:of|under|within)\s+(?:the\s+)?$", re.I)
 _EXISTING = re.compile(r"\b(?:existing|already\s+established|previously\s+established|established\s+in\s+\d{4}|established\s+under)\s+(?:\w+\s+){0,3}$", re.I)
+# "the Joint Commission on Commerce and Trade was formed in 1983": an older body
+_PAST_ESTABLISHED_AFTER = re.compile(
+    r"^[^.;]{0,30}?\b(?:was|were|had\s+been|has\s+been)\s+(?:first\s+)?(?:formed|established|created|set\s+up|founded|launched)\s+(?:in|back\s+in|on)\s+(?:\d{4}|the\s+\d{4}s|[A-Z][a-z]+\s+\d{4})",
+    re.I,
+)
 _JOINT_NAME = re.compile(r"\b(?:[Jj]oint|[Bb]ilateral|[Tt]rilateral|[Ii]ntergovernmental|[Ii]nter-governmental|[Mm]ixed)\b|[A-Z][A-Za-z.]*-[A-Z][A-Za-z.]*")
 # A "group" is a body only with a body word in its name ("Common Market Group",
 # "Joint Working Group", "expert group"); "UK-Dutch group", "energy group" or
@@ -293,6 +298,17 @@ def _is_stop(name_text: str) -> bool:
     return bool(stop and stop.search(name_text))
 
 
+def _stop_ends_here(sent: str, ms: int, me: int) -> bool:
+    """A standing-body phrase that ends where this body ends, reaching further left
+    than the name grown from body words ("the 1987 annual shareholders meeting")."""
+    _, stop = _lexicon()
+    if not stop:
+        return False
+    lo = max(0, ms - 60)
+    window = sent[lo:me]
+    return any(m.end() == len(window) and m.start() <= ms - lo for m in stop.finditer(window))
+
+
 def _freq_in(sent: str) -> str | None:
     f = find_frequencies(sent)
     return f[0][2] if f else None
@@ -321,13 +337,13 @@ def find_mechanisms(text: str) -> list[MechanismMention]:
             before = sent[:ms]
             after = sent[me:]
             in_passing = False
-            if _is_stop(raw):
+            if _is_stop(raw) or _stop_ends_here(sent, ms, me):
                 in_passing = True
             # A body named right after another body ("Working Group ... of the
             # U.S.-Russian Presidential Commission") is its pre-existing parent.
             if prev_end >= 0 and _PARENT_LINK.fullmatch(sent[prev_end:ms] or " "):
                 in_passing = True
-            if _EXISTING.search(before[-60:]):
+            if _EXISTING.search(before[-60:]) or _PAST_ESTABLISHED_AFTER.match(after):
                 in_passing = True
             tasked = bool(_TASK_AFTER.match(after))
             established = bool(_ESTABLISH_BEFORE.search(before[-90:])) or bool(_ESTABLISH_AFTER.match(after))

@@ -404,7 +404,7 @@ def _duration_patterns() -> dict[str, re.Pattern[str]]:
     agreement = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_duration_words()["agreement"], key=len, reverse=True))
     return {
         "adjectival": re.compile(
-            rf"(?<![\w-])(?P<n>\d{{1,3}}(?:\.\d+)?|{words})(?P<sep>[\s-])(?P<u>year|month|decade)(?:[\s-]long)?(?![\w])(?!-old|-olds)",
+            rf"(?<![\w/.-])(?P<n>\d{{1,3}}(?:\.\d+)?|{words})(?P<sep>[\s-])(?P<u>year|month|decade)(?:[\s-]long)?(?![\w])(?!-old|-olds)",
             re.IGNORECASE,
         ),
         "for": re.compile(
@@ -464,6 +464,8 @@ def find_durations(text: str) -> list[DurationMention]:
                     continue
                 cands.append((m.start(), m.end(), float(y2 - y1 + 1)))
                 continue
+            if m.group("n") is None and m.group("u").lower().endswith("s"):
+                continue  # "over the coming years": no number, no term
             n = _num_value(m.group("n"))
             if n is None or n <= 0 or n > 200:
                 continue

@@ -251,13 +251,36 @@ def _negated(v) -> bool:
     return False
 
 
-def _signer_tokens(doc) -> set[int]:
+def _is_sign_verb(v) -> bool:
+    if _lemma(v) in _SIGN_LEMMAS or _SIGN_WORD.match(v.text):
+        return True
+    # "put / affixed their signatures to the statement"
+    return v.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lower_ in ("signature", "signatures") for c in v.children)
+
+
+def _signer_heads(doc) -> list:
+    """Head tokens of the noun phrases of people who sign (see ``_signer_tokens``)."""
+    heads: list = []
+    _signer_tokens(doc, heads)
+    out, seen = [], set()
+    stack = list(heads)
+    while stack:
+        h = stack.pop()
+        if h.i in seen:
+            continue
+        seen.add(h.i)
+        out.append(h)
+        stack.extend(c for c in h.children if c.dep_ in ("conj", "appos"))
+    return out
+
+
+def _signer_tokens(doc, heads_out: list | None = None) -> set[int]:
     """Indices of tokens inside the noun phrases of people who sign. A pronoun subject
     ("he signed the accord") stands for the nearest person named before it in the
     sentence; the caller resolves it (see ``_pronoun_signers``)."""
     out: set[int] = set()
     for v in doc:
-        if _lemma(v) not in _SIGN_LEMMAS and not _SIGN_WORD.match(v.text):
+        if not _is_sign_verb(v):
             continue
         if v.pos_ in ("VERB", "AUX") and _negated(v):
             continue
@@ -272,6 +295,14 @@ def _signer_tokens(doc) -> set[int]:
             continue
         heads = []
         for c in v.children:
+            if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN"):
+                # gapping: "X signed on behalf of A, and Y for B"
+                heads.append(c)
+            elif c.dep_ == "prep" and c.text.lower() == "for":
+                # "X signed for the Philippines and Kamikawa Yoko for Japan"
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        heads.extend(x for x in p.children if x.dep_ == "conj" and x.pos_ == "PROPN")
             if c.dep_ in ("nsubj",):
                 if c.text.lower() in _REL_PRONOUNS and v.dep_ == "relcl":
                     heads.append(v.head)
@@ -324,12 +355,20 @@ def _signer_tokens(doc) -> set[int]:
                     heads.append(c)
         for h in heads:
             out |= _np_tokens(h)
+        if heads_out is not None:
+            heads_out.extend(heads)
     return out
 
 
 def _surname_keys(name: str) -> list[str]:
-    words = [w for w in re.split(r"[\s]+", name) if w and w[0].isupper() and len(w) > 2 and w.rstrip(".") not in ("Jr", "Sr")]
-    return words
+    """Words of a full name that a later mention may use alone ("Blinken", and both
+    words of a surname-first "Kamikawa Yoko"); never a month or a function word
+    ("Theresa May" must not turn "May 2019" into a person)."""
+    return [
+        w for w in name.split()
+        if w and w[0].isupper() and len(w) > 2 and w.rstrip(".") not in ("Jr", "Sr", "III")
+        and w not in _STOP_NAME_WORDS and w.rstrip(".") + "." not in _STOP_NAME_WORDS
+    ]
 
 
 def _near(a: str, b: str) -> bool:
@@ -368,6 +407,34 @@ def find_people(doc, offset: int = 0) -> list[PersonMention]:
     except Exception:
         signers = set()
 
+    # NER misses surnames it has not seen ("Pashinyan and Aliyev initialled ..."): a
+    # proper noun heading a signer's noun phrase is a person unless it is a party.
+    try:
+        heads = _signer_heads(doc)
+    except Exception:
+        heads = []
+    title_spans = [(t.start, t.end) for t in titles]
+    for h in heads:
+        if h.pos_ != "PROPN" or not _NAME_TOKEN.match(h.text) or h.text in _STOP_NAME_WORDS:
+            continue
+        hs, he = h.idx, h.idx + len(h.text)
+        if any(s <= hs < e for s, e in spans) or any(ps <= hs < pe for ps, pe in party_spans):
+            continue
+        if any(ts <= hs < te for ts, te in title_spans) or h.ent_type_ in ("GPE", "ORG", "DATE", "FAC", "LOC"):
+            continue
+        first = h
+        for c in sorted(h.children, key=lambda x: x.i):
+            if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == first.i - 1 and _NAME_TOKEN.match(c.text) \
+                    and not any(ts <= c.idx < te for ts, te in title_spans):
+                first = c
+        # walk left over adjacent compounds
+        j = h.i - 1
+        while j >= 0 and doc[j].dep_ == "compound" and doc[j].head.i == h.i and doc[j].pos_ == "PROPN" \
+                and _NAME_TOKEN.match(doc[j].text) and not any(ts <= doc[j].idx < te for ts, te in title_spans):
+            first = doc[j]
+            j -= 1
+        spans.append((first.idx, he))
+    spans.sort()
     by_end = {t.end: t for t in titles}
     raw: list[tuple[int, int, str, str | None, str | None, bool]] = []
     for s, e in spans:
@@ -486,3 +553,59 @@ def signatories(people: list[PersonMention]) -> list[PersonMention]:
             seen.add(p.name)
             out.append(p)
     return out
+
+
+def consolidate(people: list[PersonMention], text: str | None = None) -> list[PersonMention]:
+    """Resolve names across the passages of one document.
+
+    ``find_people`` resolves surnames within the doc it is given; a pipeline that parses
+    a document paragraph by paragraph gets "Hegseth" in one passage and "Pete Hegseth"
+    in another, or a misspelt repeat ("Gilbero Teodoro" after "Gilberto Teodoro").
+    This maps every mention to the first full name it matches (by a shared name word,
+    or a near spelling of the same surname) and fills role and party from any mention
+    of the same person. Offsets and signer flags are kept. With ``text`` (the document
+    the offsets point into), surnames that NER missed in other passages ("Kamikawa"
+    tagged as a place) are added as mentions too."""
+    ordered = sorted(people, key=lambda p: (p.start, p.end))
+    if text and isinstance(text, str):
+        keys = {w: p for p in ordered if len(p.name.split()) >= 2 for w in _surname_keys(p.name)}
+        if keys:
+            taken = [(p.start, p.end) for p in ordered]
+            rx = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + r")(?![\w-])")
+            extra = []
+            gaz = _gazetteer()
+            try:
+                places = [(p.start, p.end) for p in gaz.find_parties(text)] if gaz else []
+            except Exception:
+                places = []
+            for m in rx.finditer(text):
+                s, e = m.span(1)
+                if any(ts <= s < te or s <= ts < e for ts, te in taken):
+                    continue
+                if any(ps <= s and e <= pe for ps, pe in places):
+                    continue  # "Jordan" the country, not Michael Jordan
+                extra.append(PersonMention(s, e, m.group(1), None, None, False))
+            ordered = sorted(ordered + extra, key=lambda p: (p.start, p.end))
+    full: dict[str, str] = {}
+    canon: list[str] = []
+    for p in ordered:
+        words = p.name.split()
+        name = p.name
+        if len(words) >= 2:
+            last = words[-1]
+            if last in full and full[last] != name and _near(full[last], name):
+                name = full[last]
+            else:
+                for k in _surname_keys(name):
+                    full.setdefault(k, name)
+        canon.append(name)
+    # single-word names (and names first seen as a surname) resolve to a full name
+    canon = [full.get(n, n) if len(n.split()) == 1 else n for n in canon]
+    info: dict[str, tuple[str | None, str | None]] = {}
+    for p, n in zip(ordered, canon):
+        r, pa = info.get(n, (None, None))
+        info[n] = (r or p.role, pa or p.party)
+    return [
+        PersonMention(p.start, p.end, n, p.role or info[n][0], p.party or info[n][1], p.signer)
+        for p, n in zip(ordered, canon)
+    ]

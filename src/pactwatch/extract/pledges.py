@@ -60,6 +60,9 @@ _DEF_TRUE = re.compile(
     r"|(?:defend|protect|assist|help)\s+(?:each\s+other|one\s+another|the\s+other\s+(?:party|side|country))\s+(?:militarily\s+)?(?:if|in\s+case|in\s+the\s+event|against)\b[^.;]{0,40}?(?:attack|aggression|invasion)"
     # "provide (immediate) military assistance in case of aggression"
     r"|(?:provide|render|extend|give|offer)\s+(?:each\s+other\s+|the\s+other\s+(?:party|side)\s+)?(?:immediate\s+|all\s+(?:necessary\s+)?|full\s+)?(?:military|armed|defen[cs]e)\s+(?:assistance|aid|support|help)\b[^.;]{0,60}?\b(?:in\s+(?:the\s+)?case\s+of|in\s+the\s+event\s+of|if|should|against|when)\b[^.;]{0,40}?(?:attack|aggression|invasion)\w*"
+    # crisis first: "in case one of the Parties is subjected to an armed attack ..., the
+    # other Party shall immediately provide military and other assistance"
+    r"|(?:in\s+(?:the\s+)?case|in\s+the\s+event|if|should|when)\b[^.;]{0,80}?(?:attack|aggression|invasion|state\s+of\s+war)\w*[^.;]{0,120}?\b(?:provide|render|extend|give|offer)\s+(?:\w+\s+){0,3}?(?:military|armed)\s+(?:and\s+other\s+)?(?:assistance|aid|support|help)"
     r"|(?:militarily\s+)?defend\s+[^.;]{1,40}?\s+in\s+the\s+event\s+of\s+(?:an?\s+)?(?:armed\s+)?(?:attack|aggression|invasion)"
     r"|" + _DEF_NOUN,
     _F,
@@ -80,7 +83,8 @@ _CONSULT = r"(?:consult(?:s|ed|ing)?|consultations?)"
 _CRISIS = (
     r"(?:(?:an?\s+|any\s+|the\s+|future\s+|potential\s+|possible\s+|new\s+|renewed\s+)*(?:armed\s+)?(?:attack(?:ed|s)?|aggression|invasion|hostilities|armed\s+conflict)"
     r"|threat(?:s|ened)?\s+(?:to|against)\s+(?:the\s+|its\s+|their\s+|either'?s?\s+)?(?:security|sovereignty|territorial\s+integrity|independence|peace)"
-    r"|(?:security|military)\s+(?:crisis|crises|threats?|emergency)|(?:is|are|be)\s+threatened)"
+    r"|(?:security|military)\s+(?:crisis|crises|threats?|emergency)|(?:is|are|be)\s+threatened"
+    r"|(?:faces?|facing|poses?|under)\s+(?:an?\s+)?(?:\w+\s+)?threat|threat\s+of\s+(?:aggression|attack|war|force|invasion)|state\s+of\s+war)"
 )
 _CONS_TRUE = re.compile(
     _CONSULT + r"\b[^.;]{0,100}?\b(?:in\s+(?:the\s+)?case\s+of|in\s+the\s+event\s+(?:of|that)|following|after|if|when|should|upon|on)\b[^.;]{0,50}?" + _CRISIS

@@ -174,7 +174,8 @@ def mechanism_deadlines(m: MechanismFacts, anchors: Mapping[str, str | date | No
     base = f"pactwatch-a{m.agreement_id}-b{m.body_id}"
     title = _body_title(m)
     # One-off term: an absolute due date wins over the relative term it was computed from.
-    if m.due or m.due_period:
+    # A recurring body's lone ``due`` is its first meeting, handled below (not twice).
+    if m.due_period or (m.due and not m.frequency):
         what = f"{title}: {m.task}" if m.task else f"{title}: due"
         if m.due:
             due = end_of(m.due)

@@ -147,7 +147,7 @@ def markdown(tr: dict) -> str:
 def html(tr: dict) -> str:
     return _env.get_template("report.html").render(
         tr=tr, chart=domain_chart(tr["domains"]), labels=STATE_LABELS, pct=_pct, segments=SEGMENTS,
-        colors=COLORS, domain_label=domain_label)
+        colors=COLORS, domain_label=domain_label, body_names={b["id"]: b["name"] for b in tr["bodies"]})
 
 
 def render(tr: dict, fmt: str = "md") -> str:

@@ -214,10 +214,13 @@ class DocumentIn(BaseModel):
              responses={401: {"model": Error, "description": "Missing or invalid token"},
                         403: {"model": Error, "description": "Server started without --token"},
                         413: {"model": Error, "description": "Body over 5 MB"},
-                        422: {"model": Error, "description": "Invalid document"}},
+                        422: {"model": Error, "description": "Invalid document"},
+                        503: {"model": Error, "description": "Extraction timed out or server busy"}},
              dependencies=[Depends(check_token)])
 def post_document(request: Request, doc: DocumentIn) -> dict:
     try:
         return data.ingest_one(store(request), doc.model_dump())
     except data.UnprocessableDocument as exc:
         raise HTTPException(422, f"document refused: {exc}") from exc
+    except data.ExtractionUnavailable as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "30"}) from exc

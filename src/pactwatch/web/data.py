@@ -9,6 +9,7 @@ web API clear the cache.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -177,15 +178,56 @@ class UnprocessableDocument(ValueError):
     """A posted document the cleaner refuses (the reason is safe to show)."""
 
 
+class ExtractionUnavailable(RuntimeError):
+    """Extraction took longer than EXTRACT_TIMEOUT, or every extraction slot is busy."""
+
+
+# Seconds a posted document may take to extract before the client gets a 503: one huge or
+# pathological upload must not hold a server worker (and its client) indefinitely.
+EXTRACT_TIMEOUT = float(os.environ.get("PACTWATCH_EXTRACT_TIMEOUT", "60"))
+# Extractions running at once.  A timed-out extraction cannot be killed (it is a thread)
+# and finishes in the background holding its slot, so hostile clients cannot pile up work.
+EXTRACT_SLOTS = 2
+_extract_slots = threading.BoundedSemaphore(EXTRACT_SLOTS)
+_extract_pool = None
+_extract_pool_lock = threading.Lock()
+
+
+def _process_with_timeout(raw):
+    global _extract_pool
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pactwatch import api as core
+
+    if not _extract_slots.acquire(blocking=False):
+        raise ExtractionUnavailable("the server is busy extracting other documents; retry later")
+    with _extract_pool_lock:
+        if _extract_pool is None:
+            _extract_pool = ThreadPoolExecutor(max_workers=EXTRACT_SLOTS, thread_name_prefix="pw-extract")
+    try:
+        future = _extract_pool.submit(core.process, raw)
+    except BaseException:
+        _extract_slots.release()
+        raise
+    future.add_done_callback(lambda _f: _extract_slots.release())
+    try:
+        return future.result(timeout=EXTRACT_TIMEOUT)
+    except FutureTimeout:
+        raise ExtractionUnavailable(f"extraction took longer than {EXTRACT_TIMEOUT:g} s; "
+                                    "the document is too large or too complex") from None
+
+
 def ingest_one(store, doc: dict) -> dict:
     """Extract one posted document and store it in one go; returns the record and what was saved."""
-    from pactwatch import api as core
     from pactwatch import io
 
     raw = io.read_text(doc.get("text") or doc.get("html") or "", source=doc.get("source"),
                        published=doc.get("published"), title=doc.get("title"), id=doc.get("id"))
     try:
-        processed = core.process(raw)
+        processed = _process_with_timeout(raw)
+    except ExtractionUnavailable:
+        raise
     except Exception as exc:
         # The cleaner refuses documents it cannot read as text (binary-looking, empty
         # after cleaning); that is the client's input, so a 422 with the reason.

@@ -74,7 +74,7 @@ async def _payload(request: Request) -> tuple[dict, bool]:
     if ctype.startswith("application/json"):
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: hostile deeply nested JSON
             raise HTTPException(422, "body is not valid JSON") from None
         if not isinstance(body, dict):
             raise HTTPException(422, "body must be a JSON object")
@@ -102,7 +102,8 @@ def _page(request: Request, agreement_id: int, today: date, *, errors: list[str]
     except Refused:
         raise HTTPException(404, f"no agreement {agreement_id}") from None
     return templating.render(request, "tracking.html", {
-        "tr": tr, "chart": track_report.domain_chart(tr["domains"]), "editable": bool(request.app.state.token),
+        "tr": tr, "chart": track_report.domain_chart(tr["domains"]),
+        "body_names": {b["id"]: b["name"] for b in tr["bodies"]}, "editable": bool(request.app.state.token),
         "errors": errors or [], "done": done, "body_kinds": BODY_KINDS, "project_statuses": PROJECT_STATUSES,
         "state_labels": {"not_started": "not started", "in_progress": "in progress", "done": "done",
                          "overdue": "overdue"},

@@ -290,9 +290,14 @@ def network_chart(nodes: list[dict], edges: list[dict], size: int = 760, max_nod
         x, y = cx + radius * math.cos(ang), cy + radius * math.sin(ang)
         pos[pid] = (x, y)
         lx, ly = cx + (radius + 16) * math.cos(ang), cy + (radius + 16) * math.sin(ang)
+        # Labels run outwards along the radius (chord-diagram style) so neighbours at the
+        # top and bottom of the circle do not overprint each other; the left half is
+        # turned half a circle more so no label reads upside down.
+        deg = math.degrees(ang)
+        right = math.cos(ang) >= 0
         out_nodes.append({"id": pid, "x": round(x, 1), "y": round(y, 1), "r": round(5 + 9 * math.sqrt(count_of[pid] / peak), 1),
                           "count": count_of[pid], "lx": round(lx, 1), "ly": round(ly, 1),
-                          "anchor": "start" if math.cos(ang) > 0.01 else ("end" if math.cos(ang) < -0.01 else "middle"),
+                          "rot": round(deg if right else deg + 180, 1), "anchor": "start" if right else "end",
                           "degree": len(weight[pid])})
     emax = max((int(e.get("count") or 1) for e in edges), default=1)
     out_edges = []
