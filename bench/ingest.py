@@ -278,16 +278,20 @@ def bulk_load(url: str, records, articles, batch: int = 2000) -> dict:
     return {"plain_docs": len(docs), "plain_s": t_plain, "record_docs": len(records), "records_s": t_records}
 
 
-def bench_query(kind: str, records, articles, n_docs: int, tmp: Path, repeats: int, keep: bool = False) -> dict:
+def bench_query(kind: str, records, articles, n_docs: int, tmp: Path, repeats: int, keep: bool = False,
+                reuse: str | None = None) -> dict:
     from pactwatch.store import Store
 
-    url, drop = fresh_url(kind, tmp)
-    # 40% real articles without agreements (realistic full-text vocabulary), 60% replicated records.
-    arts = articles[: int(n_docs * 0.4)]
-    reps = replicate(records, n_docs - len(arts), seed=11)
-    t0 = time.perf_counter()
-    load = bulk_load(url, reps, arts)
-    t_load = time.perf_counter() - t0
+    if reuse:  # time queries on a database kept by an earlier run (--keep)
+        url, drop, load, t_load, keep = reuse, (lambda: None), {}, 0.0, True
+    else:
+        url, drop = fresh_url(kind, tmp)
+        # 40% real articles without agreements (realistic full-text vocabulary), 60% replicated records.
+        arts = articles[: int(n_docs * 0.4)]
+        reps = replicate(records, n_docs - len(arts), seed=11)
+        t0 = time.perf_counter()
+        load = bulk_load(url, reps, arts)
+        t_load = time.perf_counter() - t0
     store = Store(url)
     st = store.stats()
     rng = random.Random(3)
@@ -335,6 +339,7 @@ def main() -> None:
     ap.add_argument("--skip-query", action="store_true")
     ap.add_argument("--skip-ingest", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the query databases (prints their URLs)")
+    ap.add_argument("--reuse", help="time queries on this kept database URL instead of building one")
     args = ap.parse_args()
     kinds = [args.only] if args.only else ["sqlite", "postgresql"]
     records = extracted_records(args.sample)
@@ -349,9 +354,10 @@ def main() -> None:
                   f"{r['reports']} reports -> {r['agreements']} agreements")
         if args.skip_query:
             return
-        articles = [a for a in bench_articles()]
+        articles = [] if args.reuse else list(bench_articles())
         for kind in kinds:
-            r = bench_query(kind, records, articles, args.query_docs, tmp, args.repeats, keep=args.keep)
+            r = bench_query(kind, records, articles, args.query_docs, tmp, args.repeats, keep=args.keep,
+                            reuse=args.reuse)
             print(f"[query {kind}] {r['documents']} documents, {r['agreements']} agreements, loaded in {r['load_s']}s "
                   f"{r['load']}")
             for k, v in r.items():

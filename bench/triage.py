@@ -185,7 +185,7 @@ def main() -> None:
     print("|---|---|" + "---|" * (len(data) + 3))
     for r in rows:
         print(f"| {r['engine']}{' (' + str(args.re_limit) + '/part)' if r['engine'] == 'triage-re' else ''} | {r['recall']} | " + " | ".join(f"{r[p][0]:.1%}" for p in data)
-              + f" | {r['all'][0]:.1%} | {r['all'][1]:.1f} | {r['all'][1] / base_speed:.2f} |")
+              + f" | {r['all'][0]:.1%} | {r['all'][1]:.2f} | {r['all'][1] / base_speed:.3f} |")
     print(f"\npeak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -163,8 +164,12 @@ def main() -> None:
     ap.add_argument("--db", help="benchmark an existing database instead of building one")
     ap.add_argument("--keep", action="store_true", help="keep the built database (prints its URL)")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="pactwatch-webbench-") as tmp:
-        res = run(args.only, args, Path(tmp))
+    tmp = Path(tempfile.mkdtemp(prefix="pactwatch-webbench-"))
+    try:
+        res = run(args.only, args, tmp)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     res["target_p95_ms"] = TARGET_MS
     res["all_ok"] = all(p["ok"] for p in res["pages"].values())
     print(json.dumps(res, indent=2))

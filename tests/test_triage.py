@@ -153,3 +153,13 @@ def test_cue_file_is_the_source_of_the_word_lists(tmp_path):
     t = Triage("re", cues=custom)
     assert t.is_candidate("The Holy See and Italy signed a concordat in Rome.")
     assert not t.is_candidate("The Holy See and Italy signed a treaty in Rome.")
+
+
+def test_weak_nouns_need_a_signing_cue():
+    # "alliance", "deal", "convention" are as often something else; diplomatic context
+    # words ("president", "between") are not enough for them, a signing cue is.
+    loose = "The president said the alliance between France and Germany remains strong."
+    assert not is_candidate(loose)
+    assert is_candidate("France and Germany signed an alliance in Paris on Monday.")
+    # a strong noun is enough with context words
+    assert is_candidate("The president said the treaty between France and Germany remains strong.")

@@ -160,8 +160,17 @@ class _PoolBackend:
         # "spawn" would reimport everything per worker; "fork" shares the parent's loaded
         # modules copy-on-write. The parent has not loaded the model (it never runs it).
         ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+        self._new_pool = lambda: ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+        self.pool = self._new_pool()
         self.in_flight = in_flight or 2 * workers
+
+    def revive(self) -> None:
+        """After a worker died (BrokenProcessPool) every future of the pool fails and no new
+        one can be submitted: replace the pool (robustness issue: one fatal document used
+        to fail the rest of the run, and the same batch-mates again on every rerun)."""
+        if getattr(self.pool, "_broken", False):
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
 
     def submit(self, raws, use_passages, max_chars):
         return self.pool.submit(process_batch, raws, use_passages, max_chars)
@@ -294,6 +303,22 @@ def ingest(paths: Iterable[str] | str, store, *, workers: int = 1, scheduler=Non
             stats.agreements += n
             stats.with_agreements += n > 0
 
+    def isolate(meta) -> list:
+        """A worker died on this batch: redo its documents one by one on a fresh pool, so
+        only the document that kills a worker fails (with that reason)."""
+        results = []
+        for r, _, _ in meta:
+            backend.revive()
+            try:
+                results.extend(backend.result(backend.submit([r], use_passages, max_chars), batch_timeout))
+            except TimeoutError:
+                results.append(ReadFailure(_origin(r), f"timed out after {batch_timeout:.0f}s"))
+            except Exception as exc:
+                why = "the extraction process died" if _worker_died(exc) else "extraction failed"
+                results.append(ReadFailure(_origin(r), f"{why}: {type(exc).__name__}: {_one_line(exc)}"))
+        backend.revive()
+        return results
+
     def drain(limit: int) -> None:
         while len(pending) > limit:
             handle, meta = pending.popleft()
@@ -303,8 +328,11 @@ def ingest(paths: Iterable[str] | str, store, *, workers: int = 1, scheduler=Non
                 results = [ReadFailure(_origin(r), f"timed out after {batch_timeout:.0f}s in its batch")
                            for r, _, _ in meta]
             except Exception as exc:  # a worker died or the batch raised: fail its documents
-                results = [ReadFailure(_origin(r), f"extraction failed: {type(exc).__name__}: {_one_line(exc)}")
-                           for r, _, _ in meta]
+                if _worker_died(exc) and hasattr(backend, "revive"):
+                    results = isolate(meta)
+                else:
+                    results = [ReadFailure(_origin(r), f"extraction failed: {type(exc).__name__}: {_one_line(exc)}")
+                               for r, _, _ in meta]
             write(meta, results)
             if progress:
                 stats.elapsed = time.perf_counter() - t0
@@ -362,6 +390,12 @@ def ingest(paths: Iterable[str] | str, store, *, workers: int = 1, scheduler=Non
         backend.close()
         stats.elapsed = time.perf_counter() - t0
     return stats
+
+
+def _worker_died(exc: BaseException) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(exc, BrokenProcessPool)
 
 
 def _derive_id(raw) -> str | None:

@@ -29,7 +29,7 @@ import bisect
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,7 +37,9 @@ CUES_FILE = os.path.join(HERE, "triage_cues.tsv")
 COUNTRIES_FILE = os.path.join(HERE, "extract", "data", "countries.tsv")
 
 NOUN, CUE, PARTY, BLOCK = 0, 1, 2, 3
-_KINDS = {"noun": NOUN, "cue": CUE, "party": PARTY, "block": BLOCK}
+_KINDS = {"noun": NOUN, "cue": CUE, "party": PARTY, "block": BLOCK, "weaknoun": NOUN, "context": CUE}
+# Kinds whose hits are "weak": a weak noun needs a strong cue near it.
+_WEAK_KINDS = {"weaknoun", "context"}
 
 # A noun needs its cue and parties within this many characters (either side): about one
 # or two sentences of news prose ("X and Y signed an agreement on ..."). 400 let 17% of
@@ -61,6 +63,7 @@ class Cue:
     caseless: bool
     code: str | None
     pattern: str
+    weak: bool = False
 
 
 def _read_cue_file(path: str = CUES_FILE) -> tuple[list[Cue], list[Cue]]:
@@ -78,6 +81,7 @@ def _read_cue_file(path: str = CUES_FILE) -> tuple[list[Cue], list[Cue]]:
                 caseless=(case == "i"),
                 code=None if code == "-" else code,
                 pattern=pattern,
+                weak=kind in _WEAK_KINDS,
             )
             (fallback if kind == "fallback" else cues).append(cue)
     return cues, fallback
@@ -317,12 +321,13 @@ def available_engines() -> list[str]:
 class Hits:
     """Cue hits of one text, in ``str`` offsets of ``text`` (the title is scanned apart)."""
 
-    nouns: list[tuple[int, int]]
-    cues: list[int]
+    nouns: list[tuple[int, int, bool]]      # (start, end, weak)
+    cues: list[int]                         # every cue, context words included
     parties: list[tuple[int, str]]
     title_parties: set[str]
     title_noun: bool
     title_cue: bool
+    strong_cues: list[int] = field(default_factory=list)
 
 
 class Triage:
@@ -353,13 +358,15 @@ class Triage:
         # Positions are match *ends*: Hyperscan reports start offsets only at a price in
         # compile time and scan speed (start-of-match tracking), and the rule only needs
         # "near". A noun is kept as its last character, (end - 1, end).
-        nouns, cues_, parties, blocks = [], [], [], []
+        nouns, cues_, parties, blocks, strong = [], [], [], [], []
         for idx, s, e in raw:
             cue = self.cues[idx]
             if cue.kind == NOUN:
-                nouns.append((e - 1, e))
+                nouns.append((e - 1, e, cue.weak))
             elif cue.kind == CUE:
                 cues_.append(e)
+                if not cue.weak:
+                    strong.append(e)
             elif cue.kind == PARTY:
                 parties.append((e, cue.code))
             else:
@@ -368,6 +375,7 @@ class Triage:
             parties = [(p, c) for p, c in parties if not any(bs < p <= be for bs, be in blocks)]
         nouns.sort()
         cues_.sort()
+        strong.sort()
         parties.sort()
         tp: set[str] = set()
         tn = tc = False
@@ -380,11 +388,11 @@ class Triage:
                 cue = self.cues[idx]
                 if cue.kind == NOUN:
                     tn = True
-                elif cue.kind == CUE:
+                elif cue.kind == CUE and not cue.weak:  # a headline needs a real cue
                     tc = True
                 elif cue.kind == PARTY:
                     tp.add(cue.code)
-        return Hits(nouns, cues_, parties, tp, tn, tc)
+        return Hits(nouns, cues_, parties, tp, tn, tc, strong)
 
     def _qualifying(self, h: Hits) -> list[tuple[int, int, int]]:
         """Noun hits with a score: cue near it (+1), plus distinct parties near it (capped).
@@ -394,9 +402,9 @@ class Triage:
         out = []
         w = self.window
         ppos = [p for p, _ in h.parties]
-        for s, e in h.nouns:
+        for s, e, weak in h.nouns:
             lo, hi = s - w, e + w
-            has_cue = _any_in(h.cues, lo, hi)
+            has_cue = _any_in(h.strong_cues if weak else h.cues, lo, hi)
             i = bisect.bisect_left(ppos, lo)
             near: set[str] = set()
             while i < len(ppos) and ppos[i] < hi:

@@ -329,3 +329,42 @@ def test_weekday_picks_the_year_of_a_yearless_date():
     # published Thursday 2025-11-20; 4 December falls on a Thursday in 2025
     assert dates("Leaders meet on Thursday, Dec. 4, in Washington.", "2025-11-20") == [("Thursday, Dec. 4", "2025-12-04")]
     assert dates("It was signed Friday May 3.", "2025-11-20") == [("Friday May 3", "2024-05-03")]
+
+
+def test_deadline_set_for_a_date_looks_forward():
+    text = "Diplomats said new deadlines were set for March 1 and July 1."
+    assert dates(text, "2014-11-24") == [("March 1", "2015-03-01"), ("July 1", "2015-07-01")]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("By John Smith | March 9, 2025\nThe ministers met.", "2025-03-09"),
+        ("Posted by Jane Doe on 12 March 2024\nText", "2024-03-12"),
+        ("By AFP - 1 Sep, 2021 12:49\nText", "2021-09-01"),
+    ],
+)
+def test_published_date_after_a_byline(text, value):
+    assert find_published_date(text)[0] == value
+
+
+def test_prose_starting_with_by_is_no_byline():
+    assert find_published_date("Home\nBy the time talks ended on March 9, 2025, the sides agreed.") is None
+
+
+def test_year_after_mid_or_end():
+    assert dates("by mid-2024 and end-2025", None) == [("2024", "2024"), ("2025", "2025")]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("DONE at Washington in duplicate, this twenty-second day of April, one thousand nine hundred eighty-five.", "1985-04-22"),
+        ("Done at Beijing on the 15th day of April in the year 2013, in two originals", "2013-04-15"),
+        ("done on the twenty-sixth day of the month of March in the year one thousand nine hundred and ninety-one", "1991-03-26"),
+        ("Signed in Kyiv, this 31st day of August, 2021.", "2021-08-31"),
+    ],
+)
+def test_treaty_closing_variants(text, value):
+    got = find_dates(text, None)
+    assert [m.value for m in got] == [value]

@@ -236,6 +236,13 @@ def test_provision_actors_use_gazetteer_codes():
     assert provs[0].domains == ("border_security",)
 
 
+def test_capital_as_place_is_not_an_actor():
+    text = "At talks in Moscow, Kyiv and Washington agreed to expand cooperation on demining."
+    provs = find_provisions(text, [(0, len(text))])
+    assert provs and "RUS" not in provs[0].actors
+    assert {"UKR", "USA"} <= set(provs[0].actors)
+
+
 def test_provisions_tolerate_bad_spans():
     text = "The parties shall meet."
     assert find_provisions(text, [(-5, 3000), (10, 2), ("a", "b")])[0].text == text  # type: ignore[list-item]

@@ -444,3 +444,69 @@ def test_military_ranks_and_bare_secretary():
         ("US chief negotiator", "Chief Negotiator", "USA"),
     ]
     assert find_titles("a secretary typed it; in general terms") == []
+
+
+def test_word_lists_are_well_formed_and_unambiguous():
+    """Each alias names one party across countries, organisations, non-state parties and metonyms."""
+    import re
+    from collections import defaultdict
+    from importlib import resources
+
+    def rows(name):
+        text = resources.files("pactwatch.extract").joinpath("data", name).read_text(encoding="utf-8")
+        return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+    owners = defaultdict(set)
+
+    def add(alias, code):
+        alias = alias.strip()
+        owners[alias[4:] if alias.startswith(("the ", "The ")) else alias].add(code)
+
+    for cols in rows("countries.tsv"):
+        assert len(cols) == 5, cols
+        assert re.fullmatch(r"[A-Z]{3}", cols[0]), cols[0]
+        for col in cols[2:]:
+            for alias in filter(None, col.split("|")):
+                add(alias, cols[0])
+    for name in ("orgs.tsv", "nonstate.tsv"):
+        for cols in rows(name):
+            assert len(cols) == 2, cols
+            for alias in filter(None, cols[1].split("|")):
+                add(alias, cols[0])
+    for cols in rows("metonyms.tsv"):
+        assert len(cols) in (2, 3), cols
+        add(cols[0], cols[1])
+    conflicts = {a: c for a, c in owners.items() if len(c) > 1}
+    assert conflicts == {}
+
+
+def test_seas_straits_and_idioms_are_not_parties():
+    text = "Ships in the Gulf of Aden and the Taiwan Strait; the Inter-American Development Bank; the Spanish flu."
+    assert codes(text) == []
+    assert codes("Aden and Taipei") == ["YEM", "TWN"]
+
+
+def test_title_case_headlines_keep_ambiguous_names():
+    assert codes("Trump Meets Jordan King Over Peace Plan") == ["JOR"]
+    assert codes("Chad Signs Defence Deal With France") == ["TCD", "FRA"]
+    assert codes("Michael Jordan Scores 40 Points Against Knicks") == []
+
+
+def test_company_names_are_not_parties():
+    text = "equity in US Sprint; <Okamoto U.S.A. Inc> markets; its <Delhi Petroleum Pty Ltd> unit; Thai Airways flew."
+    assert codes(text) == []
+    assert codes("if x < 5 and Armenia > 3") == ["ARM"]
+
+
+def test_historical_code_for_capitals_of_former_states():
+    from pactwatch.extract.gazetteer import historical_code
+
+    assert historical_code("RUS", "1987-03-04") == "SUN"
+    assert historical_code("RUS", "1991-12-25") == "SUN"
+    assert historical_code("RUS", "1991-12-26") == "RUS"
+    assert historical_code("RUS", "2019") == "RUS"
+    assert historical_code("SRB", "1990") == "YUG"
+    assert historical_code("CZE", "1992-06") == "CSK"
+    assert historical_code("ARM", "1987") == "ARM"
+    assert historical_code("RUS", None) == "RUS"
+    assert historical_code("RUS", "garbage") == "RUS"

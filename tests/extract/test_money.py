@@ -245,3 +245,11 @@ def test_spelled_out_sums_with_article():
 def test_durations_need_a_number_or_a_single_unit():
     assert durations("debt over the coming years; a 15-1/2 year loan") == []
     assert durations("repayments over the next year") == [("over the next year", 1)]
+
+
+def test_indian_digit_grouping():
+    assert money("a grant of 5,00,000 rupees and Rs 12,50,000") == [
+        ("5,00,000 rupees", 5e5, "INR"),
+        ("Rs 12,50,000", 1.25e6, "INR"),
+    ]
+    assert parse_number("12,50,000") == 1250000

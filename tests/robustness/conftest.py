@@ -26,3 +26,32 @@ def pg_schema_url(pg_base_url):
     eng.dispose()
 
 
+
+
+@pytest.fixture(scope="session")
+def fault_docs():
+    """The documents of the fault and concurrency tests: 16 agreement reports (two of each
+    agreement, so merging is exercised) and 4 off-topic stories (triaged out)."""
+    from robust_helpers import OTHER_DOCS, numbered_docs
+
+    docs = numbered_docs(16)
+    # off-topic stories interleaved, so triage's "seen" writes happen throughout the run
+    for i, d in enumerate(OTHER_DOCS):
+        docs.insert(4 * i + 2, d)
+    return docs
+
+
+@pytest.fixture(scope="session")
+def reference(fault_docs, tmp_path_factory):
+    """Fingerprint of an uninterrupted one-process ingest of ``fault_docs`` (SQLite)."""
+    from robust_helpers import store_fingerprint, write_feed
+
+    from pactwatch.pipeline import ingest
+    from pactwatch.store import Store
+
+    tmp = tmp_path_factory.mktemp("reference")
+    feed = write_feed(tmp / "feed.jsonl", fault_docs)
+    with Store(f"sqlite:///{tmp / 'ref.db'}") as store:
+        stats = ingest([str(feed)], store, batch_size=4)
+        assert stats.failed == 0 and stats.read == len(fault_docs)
+        return store_fingerprint(store)

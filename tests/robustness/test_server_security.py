@@ -339,3 +339,60 @@ def test_limits_hold_on_a_real_socket(live_server):
         r = c.get("/")
         assert r.status_code == 200
         check_headers(r)
+
+
+# --------------------------------------------------------------------------- no outbound network
+_NET_EVENTS: list = []
+_NET_WATCH = {"on": False}
+
+
+def _net_audit(event, args):
+    # An audit hook sees every socket connect and name lookup the interpreter makes (C
+    # libraries that bypass Python sockets excepted), with no mocking of the network.
+    if _NET_WATCH["on"] and event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        _NET_EVENTS.append((event, repr(args[1] if event == "socket.connect" else args)[:200]))
+
+
+def _is_loopback(ev: str) -> bool:
+    return any(h in ev for h in ("127.0.0.1", "'localhost'", "::1", "/tmp/", "testserver"))
+
+
+def test_server_makes_no_outbound_connections(client):
+    """Serving pages and extracting an uploaded document (HTML via trafilatura, the spaCy
+    model) contacts nothing: no model download, no remote fetch, no DNS lookup."""
+    import sys
+
+    if _net_audit not in getattr(test_server_makes_no_outbound_connections, "_hooked", []):
+        sys.addaudithook(_net_audit)  # hooks cannot be removed; _NET_WATCH switches it off
+        test_server_makes_no_outbound_connections._hooked = [_net_audit]
+    _NET_EVENTS.clear()
+    _NET_WATCH["on"] = True
+    try:
+        html = ("<html><head><title>t</title><link rel='stylesheet' href='http://example.com/x.css'>"
+                "<script src='https://cdn.example.net/a.js'></script></head><body><article>"
+                "<p>Iceland and Norway signed a fisheries agreement in Reykjavik on Monday.</p>"
+                "<img src='https://tracker.example.org/p.gif'></article></body></html>")
+        r = client.post("/api/documents", json={"html": html, "id": "net-1", "published": "2023-05-05"}, headers=AUTH)
+        assert r.status_code == 201, r.text[:300]
+        for path in ("/", "/documents/net-1", "/api/agreements", "/network", "/timeline", "/docs"):
+            assert client.get(path).status_code == 200
+        # the hook is live: a loopback connect of our own is seen
+        with socket.socket() as s:
+            s.settimeout(1)
+            try:
+                s.connect(("127.0.0.1", _free_port()))
+            except OSError:
+                pass
+    finally:
+        _NET_WATCH["on"] = False
+    assert any(e[0] == "socket.connect" and "127.0.0.1" in e[1] for e in _NET_EVENTS)
+    outbound = [e for e in _NET_EVENTS if not _is_loopback(e[1])]
+    assert outbound == [], outbound
+
+
+def test_pages_load_nothing_from_other_origins(client):
+    # The CSP would block it anyway; the pages should not even ask (no CDN, no web fonts).
+    for path in ("/", "/agreements/1", "/documents/fish-1", "/network", "/timeline", "/docs"):
+        html = client.get(path).text
+        for m in re.finditer(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html):
+            assert not re.match(r"(?i)(https?:)?//", m.group(1)), (path, m.group(1))

@@ -263,3 +263,37 @@ def test_large_blocks_recluster_the_neighbourhood_only(store, monkeypatch):
     for r in reversed(recs):
         store.save(r)
     assert _content(store) == forward
+
+
+_WRITER = """
+import sys
+sys.path.insert(0, {here!r})
+from store_records import framework_reports
+from pactwatch.store import Store
+store = Store({url!r})
+for n in range(4):
+    for r in framework_reports():
+        r.document.id = f"{{r.document.id}}-p{tag}-{{n}}"
+        store.save(r)
+store.close()
+"""
+
+
+def test_two_processes_writing_at_once(db_url):
+    """Two OS processes ingesting reports of the same agreement at the same time."""
+    import os
+    import subprocess
+    import sys
+
+    Store(db_url).close()
+    here = os.path.dirname(os.path.abspath(__file__))
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER.format(here=here, url=db_url, tag=t)],
+                              stderr=subprocess.PIPE, text=True) for t in (1, 2)]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    store = Store(db_url)
+    page = store.agreements()
+    assert page.total == 1 and page.items[0]["n_sources"] == 24
+    assert store.table_counts()["documents"] == 24
+    store.close()

@@ -284,11 +284,18 @@ def test_post_html_document(write_client):
 
 
 @pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "a", "html": "<p>b</p>"}, {"text": "a", "published": "15/01/2025"},
-                                  {"text": 5}, {"text": "a", "id": "bad\nid"}])
+                                  {"text": 5}, {"text": "a", "id": "bad\nid"}, {"text": "a", "title": "t\u0000"}])
 def test_post_invalid_body_is_422(write_client, body):
     r = write_client.post("/api/documents", headers={"Authorization": f"Bearer {TOKEN}"}, json=body)
     assert r.status_code == 422
     assert r.json()["error"]["status"] == 422
+
+
+def test_post_lone_surrogate_is_422(write_client):
+    raw = b'{"text": "Iceland and Norway \\ud800 signed."}'
+    r = write_client.post("/api/documents", content=raw, headers={"Authorization": f"Bearer {TOKEN}",
+                                                                  "content-type": "application/json"})
+    assert r.status_code == 422
 
 
 def test_post_is_disabled_without_token(db_url):
@@ -300,3 +307,11 @@ def test_post_is_disabled_without_token(db_url):
         r = c.post("/api/documents", json={"text": POSTED}, headers={"Authorization": "Bearer anything"})
         assert r.status_code == 403
         assert c.get("/api/agreements").json()["total"] == 0
+
+
+@pytest.mark.parametrize("path", ["/api/search?q=a%00b", "/api/agreements?q=%00", "/api/agreements?party=A%00",
+                                  "/api/documents/x%00y"])
+def test_nul_bytes_are_a_client_error(client, path):
+    # PostgreSQL text cannot hold NUL: it must be refused before it reaches the database.
+    r = client.get(path)
+    assert r.status_code == 422, r.text

@@ -206,3 +206,8 @@ def test_empty_form_fields_mean_no_filter(client):
     assert "Timeline · Chile" in body
     assert "Network of parties" in page(client, "/network?party=&domain=&since=&until=&min_count=1")
     assert "Arctic Fisheries Agreement" in page(client, "/?q=&kind=&status=")
+
+
+def test_nul_bytes_in_page_parameters_are_refused(client):
+    page(client, "/?q=a%00b", 422)
+    page(client, "/documents/x%00y", 422)

@@ -62,10 +62,16 @@ def ingest(
                         extracted=stats.extracted, out=stats.triaged_out, same=stats.skipped_same,
                         failed=stats.failed + stats.read_failed)
 
-    with progress:
-        stats = run_ingest(paths, store, workers=workers, scheduler=scheduler, batch_size=batch_size,
-                           triage=not no_triage, published=published, progress=on_progress)
-        on_progress(stats)
+    try:
+        with progress:
+            stats = run_ingest(paths, store, workers=workers, scheduler=scheduler, batch_size=batch_size,
+                               triage=not no_triage, published=published, progress=on_progress)
+            on_progress(stats)
+    except (OSError, TimeoutError) as exc:
+        # An unreachable Dask scheduler (or a worker pool that cannot start) is a setup
+        # error: say so in one line instead of a traceback.
+        _err.print(Text(f"ingest: cannot run: {type(exc).__name__}: {exc}"))
+        raise typer.Exit(2)
     store.close()
     _summary(stats, url)
     if stats.interrupted:

@@ -177,6 +177,7 @@ class AgreementMention:
     group: int | None = None  # mentions split from one coordinated plural share a group id
     complement: Span | None = None  # the "on X and Y" complement of a description
     distributive: bool = False  # one of "agreements with A, B and C"
+    year_clause: Span | None = None  # "signed in 2019" right after the mention
 
     @property
     def kind(self) -> str:
@@ -207,6 +208,8 @@ class AgreementCandidate:
     place_span: Span | None = None
     related: list[tuple[str, Span]] = field(default_factory=list)
     treaty_text: bool = False
+    full_text: bool = False  # the document publishes its text ("The full text of the Charter ...")
+    rejected: bool = False
     confidence: float = 0.0
 
     @property
@@ -640,7 +643,8 @@ class MentionFinder:
                     if low in _COMPLEMENT_STOP or (low.endswith("ed") and low not in {"united", "limited"}
                                                    and n > 0):
                         break
-                    if tok in _CAP_STOP or re.match(r"\d", tok):
+                    if tok in _CAP_STOP or re.match(r"\d", tok) or low in {"time", "first", "second", "third", "last",
+                                                                           "next", "years", "months", "weeks"}:
                         break  # "on Thursday", "on 3 May": a date, not what the agreement is on
                     if self.party_overlapping(ts, te) is not None:
                         last_good = te  # "for Ukraine", "on Iran's nuclear program": a party, not a topic
@@ -656,6 +660,9 @@ class MentionFinder:
                 end = max(end, last_good)
                 if last_good > e:
                     complement = (e + m.end(), last_good)
+        if re.match(r"\s+(?:in|through|from|on)\s+(?:the\s+)?(?:Congress|Capitol\s+Hill|Parliament|the\s+House|"
+                    r"the\s+Senate|state\s+legislature)\b", text[end:end + 40]):
+            commercial = True  # a deal made in a legislature is domestic politics
         cm = re.match(r"\s+to\s+(\w+)", text[end:end + 30])
         if cm and cm.group(1).lower() in _wordset("agreement_commercial_verbs.txt"):
             commercial = True  # "a deal to supply 30,000 vehicles", "an agreement to acquire"
@@ -726,11 +733,16 @@ class MentionFinder:
             proper = False
         mention_text = text[start:end]
         ym = re.match(r"(?:\s+(?:with|between)\s+[^,.;]{1,40})?\s*,?\s*(?:which\s+was\s+|that\s+was\s+)?(?:first\s+|originally\s+|initially\s+)?"
-                      r"(?:signed|reached|concluded|agreed|struck|adopted|negotiated)\s+(?:in|back\s+in)\s+"
-                      r"(1[89]\d\d|20\d\d)\b", text[end:end + 100])
+                      r"(?:signed|reached|concluded|agreed|struck|adopted|negotiated|revised|amended|renewed|updated)"
+                      r"\s+(?:in|back\s+in)\s+(1[89]\d\d|20\d\d)\b", text[end:end + 100])
+        year_clause = None
         if ym and year is None:
             year = ym.group(1)
-            old = True  # a past year given as the date of conclusion: an earlier agreement
+            year_clause = (end + ym.start(1), end + ym.end(1))
+            # "an agreement reached in 1992" brings an earlier agreement into the story; "the
+            # defence agreement revised in 2019" dates one the story already knows
+            if determiner != "def":
+                old = True
         if year is None:
             ym = re.search(r"\b(1[89]\d\d|20\d\d)\b", mention_text)
             if ym:
@@ -740,7 +752,7 @@ class MentionFinder:
             determiner=determiner, plural=plural, year=year, topics=frozenset(topics),
             name_words=frozenset(name_words) if proper else frozenset(),
             parties=pr, sentence=t.sentence_of(s), commercial=commercial, acronym=acr, old=old, fresh=fresh,
-            complement=complement,
+            complement=complement, year_clause=year_clause,
         )
 
 
@@ -869,7 +881,7 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
             continue
         if not m.proper and not treaty and _context_is_business(text, [sent]):
             continue
-        if pub_year and m.year and int(m.year) < pub_year:
+        if pub_year and m.year and int(m.year) < pub_year and not (m.year_clause and m.determiner == "def"):
             m.old = True
         elif pub_year and m.year and int(m.year) >= pub_year:
             m.old = False
@@ -899,7 +911,8 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
         # the headline says what the document reports on; without one (or when it names no
         # agreement between states), the first agreement of the lead does
         for c in clusters:
-            if (any(in_title(m) for m in c.mentions) or named_in_outside_title(c)) and _primary_ok(c, t, text, finder):
+            if (any(in_title(m) for m in c.mentions) or named_in_outside_title(c)) and \
+                    _primary_ok(c, t, text, finder, titled=True):
                 primaries.append(c)
         if not primaries:
             # a lead agreement is the news only when the lead says something happens to it
@@ -1001,11 +1014,16 @@ _TREATY_MARKS = [
     re.compile(r"\bIN\s+WITNESS\s+WHEREOF\b|\bIn\s+witness\s+whereof\b"),
     re.compile(r"\bContracting\s+Part(?:y|ies)\b", re.I),
     re.compile(r"^\s*(?:Preamble|PREAMBLE)\s*$", re.M),
-    re.compile(r"\bDone\s+(?:in\s+duplicate\s+)?(?:at|in)\b"),
+    re.compile(r"\b(?:Done|DONE)\s+(?:in\s+duplicate\s+)?(?:at|in|AT|IN)\b"),
+    # the preamble's capitalised participles
+    re.compile(r"^\s*(?:CONSIDERING|BELIEVING|BEARING\s+IN\s+MIND|RECOGNI[SZ]ING|DESIRING|CONVINCED|REAFFIRMING|"
+               r"MINDFUL|NOTING|WISHING|RESOLVED|AIMING)\b|,\s*(?:CONSIDERING|BELIEVING|BEARING\s+IN\s+MIND|"
+               r"RECOGNI[SZ]ING|DESIRING|CONVINCED)\b", re.M),
 ]
 _PARTIES_CLAUSE = re.compile(
-    r"^[ \t]*(?:The|THE)\s+(?:Government|GOVERNMENT|Governments|Republic|REPUBLIC|Kingdom|State|People|United|Federal|"
-    r"Swiss|Slovak|Czech|Association|Parties|Contracting|Department|Ministry|Minister|Governments|Office)[^\n]{0,400}",
+    r"(?:^[ \t]*|(?<=[,;:]\s)|(?<=\s\s))(?:The|THE)\s+(?:Government|GOVERNMENT|Governments|Republic|REPUBLIC|Kingdom|"
+    r"State|People|United|Federal|Swiss|Slovak|Czech|Association|Parties|Contracting|Department|Ministry|Minister|"
+    r"Governments|Office|[A-Z][a-z]+\s+Republic)[^\n]{0,400}",
     re.M)
 
 
@@ -1032,6 +1050,12 @@ def _treaty_layout(text: str, mentions: list[AgreementMention]) -> TreatyLayout 
             he = max(0, m0.end - hs) + hs + cut.start()
         if 0 < len(text[hs:he].strip()) <= 600:
             heading = (hs, len(text[:he].rstrip()))
+            # several names in the heading ("MERCOSUR AGREEMENT Treaty Establishing a Common Market
+            # between ..."): the one that runs into the parties' clause is the agreement's title
+            last = [m for m in head_mentions if hs <= m.start < he][-1]
+            if last is not m0:
+                nouns = [x for rx, _, _ in _nouns() for x in rx.finditer(text, last.start, last.end)]
+                heading = (max(x.start() for x in nouns) if nouns else last.noun_start, heading[1])
     pre_end_m = re.search(r"(?:HAVE\s+AGREED|have\s+agreed|Have\s+agreed|agree\s+as\s+follows|AGREE\s+AS\s+FOLLOWS|"
                           r"[Hh]ave\s+reached\s+the\s+following)",
                           text[pc.start():])
@@ -1048,6 +1072,20 @@ def _treaty_layout(text: str, mentions: list[AgreementMention]) -> TreatyLayout 
 def _kind_family(kinds: Iterable[str]) -> str:
     k = best_kind(kinds)
     return k if k in SPECIAL_KINDS else "generic"
+
+
+@functools.lru_cache(maxsize=1)
+def _synonyms() -> dict[str, str]:
+    out = {}
+    for line in _lines("agreement_topic_synonyms.tsv"):
+        word, canon = line.split("\t")
+        out[_norm_word(word)] = canon
+    return out
+
+
+def _canon(topics: Iterable[str]) -> set[str]:
+    syn = _synonyms()
+    return {syn.get(t, t) for t in topics}
 
 
 def _proper_words(c_mentions: list[AgreementMention]) -> list[frozenset[str]]:
@@ -1099,7 +1137,7 @@ def _compatible(c: AgreementCandidate, m: AgreementMention) -> int:
     for x in described:
         ctopics |= x.topics
     if m.topics and ctopics:
-        if not (m.topics & ctopics):
+        if not (_canon(m.topics) & _canon(ctopics)):
             return 0
         score += 1
     cwords = _proper_words(described)
@@ -1385,7 +1423,9 @@ def _collect_parties(c: AgreementCandidate, t: _Text, finder: MentionFinder, tex
             pe2 = ps + (first.start() if first else min(600, pe - ps))
             for p in finder.parties_in(ps, pe2):
                 add(p.code, p.start, p.end)
-        c.parties = list(seen.values())
+        states = [p for p in seen.values() if re.fullmatch(r"[A-Z]{3}", p.code)]
+        # the states that conclude a treaty establishing an organisation are its parties
+        c.parties = states if len(states) >= 2 else list(seen.values())
         return
     for m in c.described():
         for p in m.parties:
@@ -1429,7 +1469,7 @@ def _fix_party_spans(c: AgreementCandidate, finder: MentionFinder) -> None:
     c.parties = [p for p in c.parties if p.start >= 0]
 
 
-def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinder) -> bool:
+def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinder, titled: bool = False) -> bool:
     """Can this agreement be what the document reports on?
 
     It needs two parties that are states, organisations or recognised non-state actors;
@@ -1437,7 +1477,7 @@ def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinde
     actor in its sentences will do for multilateral instruments whose members the text does
     not list. It must not be an earlier agreement ("the 1992 accord").
     """
-    if not c.mentions:
+    if not c.mentions or c.rejected:
         return False
     described = c.described()
     if described and all(m.old for m in described):
@@ -1449,8 +1489,14 @@ def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinde
         return False  # a loan, supply or airline pact: companies' nationalities are no parties
     if len({p.code for p in c.parties}) >= 2:
         return True
-    if any(m.proper and m.name_words and not m.old for m in c.mentions):
-        if any(finder.parties_in(s, e) for s, e in sents):
+    # a multilateral instrument named in the headline, with an international body or an
+    # "International ..." name: "UN conference adopts new International Natural Rubber Agreement"
+    if titled and any(m.proper and m.name_words and not m.old for m in c.mentions):
+        orgs = [p for s, e in sents for p in finder.parties_in(s, e)
+                if getattr(p, "via", "") in {"org", "nonstate"}]
+        international = any(re.search(r"\b(?:International|Multilateral|Global|World|United\s+Nations)\b", m.text)
+                            for m in c.mentions if m.proper)
+        if orgs or international:
             return True
     return False
 
@@ -1498,6 +1544,8 @@ def cue_for(m: AgreementMention, t: _Text, text: str) -> StatusCue | None:
 
     kept = []
     for c in cues:
+        if re.match(r"(?i)issue", text[c.start:c.end]) and m.kind not in {"joint_statement", "declaration"}:
+            continue  # statements and declarations are issued; "a statement issued today" is no signing
         d = _distance(c, m.start, m.end)
         if any(_distance(c, os_, oe) < d for os_, oe in others
                if not (os_ <= m.start and m.end <= oe) and not linked(os_, oe)):
@@ -1508,8 +1556,8 @@ def cue_for(m: AgreementMention, t: _Text, text: str) -> StatusCue | None:
 
 def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
     if c.treaty_text:
-        sig = re.search(r"\b(?:Done\s+(?:at|in)|IN\s+WITNESS\s+WHEREOF|In\s+witness\s+whereof|Signed\s+(?:at|in))\b",
-                        text)
+        sig = re.search(r"\b(?:(?:Done|DONE)\s+(?:in\s+duplicate\s+)?(?:at|in|AT|IN)|IN\s+WITNESS\s+WHEREOF|"
+                        r"In\s+witness\s+whereof|Signed\s+(?:at|in))\b", text)
         force = re.search(r"(?<!shall )(?<!will )(?<!may )\b(?:entered|enters|came|comes)\s+into\s+force\s+on\s+",
                           text)
         if force:
@@ -1518,6 +1566,10 @@ def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
         if sig:
             c.status, c.status_span = "signed", (sig.start(), sig.end())
             return
+        # an agreement's own text is its signed text; the verbs of its clauses ("may withdraw
+        # from this Treaty") are provisions, not events
+        c.status, c.status_span = "signed", (c.mentions[0].start, c.mentions[0].end)
+        return
     found: list[tuple[int, StatusCue]] = []
     for m in c.mentions:
         cue = cue_for(m, t, text)
@@ -1530,6 +1582,13 @@ def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
             c.status, c.status_span = "signed", (m.start, m.end)
         return
     found.sort(key=lambda x: x[0])
+    if found[0][1].status == "rejected":
+        # "Russia and China reject a joint statement": nothing was agreed
+        c.rejected = True
+        return
+    found = [f for f in found if f[1].status != "rejected"]
+    if not found:
+        return
     for _, cue in found:
         if cue.status in {"in_force", "withdrawn", "terminated"}:
             c.status, c.status_span = cue.status, (cue.start, cue.end)
@@ -1555,7 +1614,7 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
                 return
         return
     anchors: list[Span] = []
-    if c.status in {"signed", "in_force"}:
+    if c.status in {"signed", "in_force", "terminated", "withdrawn"}:
         for m in c.mentions:
             cue = cue_for(m, t, text)
             if cue is not None and cue.status == "signed":
@@ -1575,6 +1634,8 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
                 continue
             if published and c.status == "signed" and d.value > published:
                 continue
+            if published and c.status == "expected" and d.value < published:
+                continue  # a planned signing lies ahead
             dist = min(abs(d.start - ce), abs(cs - d.end))
             # the agreement's own mentions in this sentence anchor the clause too
             for m in c.mentions:
@@ -1591,8 +1652,12 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
             c.signed_date, c.date_span = value, (best.start, best.end)
             return
     for m in c.described():
+        if m.year_clause:
+            c.signed_date, c.date_span = m.year, m.year_clause
+            return
+    for m in c.described():
         if m.year and m.old:
-            ym = re.search(re.escape(m.year), text[m.start:m.end + 60])
+            ym = re.search(re.escape(m.year), text[m.start:m.end])
             if ym:
                 c.signed_date, c.date_span = m.year, (m.start + ym.start(), m.start + ym.end())
                 return

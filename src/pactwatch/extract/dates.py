@@ -134,7 +134,7 @@ _NUMWORDS = number_word_pattern()
 
 _P_TREATY = re.compile(
     rf"(?=[otOT0-9fstenFSTEN])(?<![\w])(?:(?:on|this|the|On|This|The)\s+)?(?:(?:on|this|the)\s+)?"
-    rf"(?P<d>\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS})\s+day\s+of\s+(?P<m>{_MONTH})"
+    rf"(?P<d>\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS})\s+day\s+of\s+(?:the\s+month\s+of\s+)?(?P<m>{_MONTH})"
     rf"(?:(?:\s*,\s*|\s+)(?:(?:of|in)\s+)?(?:the\s+year\s+(?:of\s+)?)?"
     rf"(?:\[?(?P<y>{_YEAR})\]?(?!\d)|(?P<yw>{_NUMWORDS})))?",
     re.IGNORECASE,
@@ -154,12 +154,13 @@ _P_MY = re.compile(
 )
 # A bare year needs a preposition or determiner before it (units after it are refused).
 _P_YEAR = re.compile(
-    rf"(?=[12])(?<![\w$€£#.,/-])(?P<y>(?:1[89]|20)\d\d)(?![\w%/]|[.,]\d|-\d|\s*[-–]\s*\d)"
+    rf"(?=[12])(?<![\w$€£#.,/])(?P<y>(?:1[89]|20)\d\d)(?![\w%/]|[.,]\d|-\d|\s*[-–]\s*\d)"
 )
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|In|since|Since|by|By|until|Until|till|from|From|during|During|before|Before|after|After|of|through|"
     r"between|and|to|or|early|late|mid|Early|Late|Mid|end|around|circa|c\.|year|Year|spring|summer|autumn|fall|winter|"
-    r"Spring|Summer|Autumn|Fall|Winter|the|The|its|their|his|her|this|that|a|an|fiscal|calendar|FY)\s+|mid-|\(|'s\s+|\u2019s\s+)$"
+    r"Spring|Summer|Autumn|Fall|Winter|the|The|its|their|his|her|this|that|a|an|fiscal|calendar|FY)\s+|"
+    r"\b(?:mid|end|early|late|Mid|End|Early|Late)-|\(|'s\s+|\u2019s\s+)$"
 )
 _YEAR_UNITS = re.compile(
     r"\s*(?:[a-z]+\s+)?(?:people|persons|troops|soldiers|men|women|children|dollars|euros|pounds|yen|tonnes|tons|km|kilometres|"
@@ -638,11 +639,13 @@ def add_period(date: str, iso_period: str) -> str | None:
 
 
 _PUB_MARKER = re.compile(
-    r"(?i)^\W{0,3}(?:published|posted|date|dated|first\s+published|publication\s+date|pub\s+date|released)(?:\s+on)?\s*[:\-\u2013]?\s*$"
+    r"(?i)^\W{0,3}(?:published|posted|date|dated|first\s+published|publication\s+date|pub\s+date|released)"
+    r"(?:\s+by\s+[^|\n]{1,40}?)?(?:\s+on)?\s*[:\-\u2013|,]?\s*$"
 )
 _UPDATED_MARKER = re.compile(
     r"(?i)^\W{0,3}(?:updated|last\s+updated|modified)(?:\s+on)?\s*[:\-\u2013]?\s*(?:\d{1,2}[:.]?\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[a-z]{2,4})?\s*(?:\([^)]{0,20}\))?\s*,?\s*)?$"
 )
+_BYLINE = re.compile(r"(?:By|BY)\s+[A-Z][\w.'\u2019-]*(?:\s+(?:and\s+)?[A-Z][\w.'\u2019-]*){0,4}")
 _TIME_AFTER = re.compile(r"^\s*(?:,|at|\|)?\s*\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?")
 _DATELINE_BEFORE = re.compile(r"^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?,\s*$")
 _DASH_AFTER = re.compile(r"^\s*(?:\(\w+\)\s*)?[-\u2013\u2014:]")
@@ -679,7 +682,8 @@ def find_published_date(text: str) -> tuple[str, int, int] | None:
             continue
         # A date standing alone on its line (page furniture) or opening a
         # dateline; prose that merely mentions a date has words before it.
-        alone = not before.strip(" \t|\u2022\u00b7-\u2013\u2014,:;()[]") and len(re.findall(r"[A-Za-z]{2,}", after)) <= 8
+        lead = before.strip(" \t|\u2022\u00b7-\u2013\u2014,:;()[]")
+        alone = (not lead or _BYLINE.fullmatch(lead) is not None) and len(re.findall(r"[A-Za-z]{2,}", after)) <= 8
         dateline = _DATELINE_BEFORE.match(before) is not None and _DASH_AFTER.match(after) is not None
         if alone or dateline:
             plain.append((value, c.start, c.end))

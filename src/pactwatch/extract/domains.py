@@ -238,13 +238,18 @@ def find_domains(
     # overlaps a kept one loses, unless it covers exactly the same words (a phrase
     # that belongs to two domains).
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    stopped = bytearray(len(region))  # 1 where a stop pattern covers the character
+    for ss, se in stops:
+        stopped[ss:se] = b"\x01" * (se - ss)
     kept: list[tuple[int, int, tuple[str, ...]]] = []
+    last = (-1, -1)  # kept cues never overlap, so the last one is the only one to test
     for s, e, codes in hits:
-        if any(ss < e and s < se for ss, se in stops):
+        if 1 in stopped[s:e]:
             continue
-        if any(ks < e and s < ke and (ks, ke) != (s, e) for ks, ke, _ in kept):
+        if s < last[1] and (s, e) != last:
             continue
         kept.append((s, e, codes))
+        last = (s, e)
     out: dict[tuple[int, int, str], DomainMention] = {}
     for s, e, codes in kept:
         for c in codes:
@@ -313,7 +318,7 @@ def modality_span(sentence: str) -> tuple[int, int, str] | None:
     rx, groups = _modality_rx()
     for m in rx.finditer(sentence):
         if m.group(0).lower() == "will":
-            prev = _PREV_WORD.search(sentence, 0, m.start())
+            prev = _PREV_WORD.search(sentence[max(0, m.start() - 40):m.start()])
             if prev and prev.group(1).lower() in _WILL_AS_NOUN:
                 continue  # "political will", "the will of the people": a noun
         return m.start(), m.end(), groups[m.lastgroup]  # type: ignore[index]
@@ -346,6 +351,9 @@ _CLAUSE_BREAK = re.compile(r"(?:\n|;\s+)\s*(?=(?:\(?\d{1,2}[.)]|\([a-z]\)|[a-z]\
 _COPULA_DESCRIPTION = re.compile(r"\b(?:will|would|shall) be (?:the|a|an|one|seen|hailed|remembered)\b", re.IGNORECASE)
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|via|visit(?:ed|ing|s)?|toward|towards|outside)\s+(?:the\s+)?$", re.I)
+
+
 def _actors(sentence: str) -> tuple[str, ...]:
     try:  # the gazetteer is owned by the parsers engineer; degrade gracefully without it
         from pactwatch.extract.gazetteer import find_parties
@@ -355,6 +363,8 @@ def _actors(sentence: str) -> tuple[str, ...]:
         codes = []
         for p in find_parties(sentence):
             code = getattr(p, "code", None)
+            if getattr(p, "via", "") == "capital" and _PLACE_BEFORE.search(sentence, 0, p.start):
+                continue  # "signed in Washington": a place, not an actor
             if code and code not in codes:
                 codes.append(code)
         return tuple(sorted(codes))
@@ -412,7 +422,8 @@ def find_provisions(text: str, sentences: list[tuple[int, int]]) -> list[Provisi
             actors = _actors(seg)
             if not actors and not _PARTY_SUBJECT.search(seg):
                 continue
-            doms = tuple(d for d in DOMAINS if d in {x.domain for x in find_domains(text, a, b)})
+            cued = {x.domain for x in find_domains(text, a, b)}
+            doms = tuple(d for d in DOMAINS if d in cued)
             seen.add((a, b))
             out.append(ProvisionMention(a, b, seg, mod, actors, doms))
     out.sort(key=lambda p: (p.start, p.end))

@@ -8,8 +8,8 @@ Matching rules (each has a test in tests/extract/test_gazetteer.py):
 
 * Case-sensitive: "Turkey" is a state, "turkey" a bird; "US" is a state, "us" a
   pronoun. Long aliases also match in ALL CAPS (headlines, datelines) but short
-  all-caps forms ("US", "WHO") are refused inside an all-caps run of other words,
-  where they are usually ordinary words ("LET US", "WHO SAID").
+  all-caps forms listed in ``allcaps_words.tsv`` ("US", "WHO") are refused where
+  an all-caps headline uses them as ordinary words ("LET US", "WHO SAID").
 * Whole words only; a hyphen or an apostrophe is a boundary, so "US-Ukraine"
   gives two mentions and "Armenia's" gives "Armenia".
 * Longest match wins and matches never overlap. Phrases in
@@ -20,6 +20,14 @@ Matching rules (each has a test in tests/extract/test_gazetteer.py):
   checked against their neighbours; see ``_is_person_name`` and
   ``_has_us_state_context``. Georgia is the country unless its sentence carries a
   US-state cue (a Georgia city, governor, county, senator, "(R-Ga.)", ...).
+* Any name right after a common given name (``first_names.txt``) is a surname
+  ("David Oman", "Lisa Monaco"); "<name>, <US state>" is a US town ("Lebanon,
+  Tenn."); a name inside a company name ("<Okamoto U.S.A. Inc>", "Thai Airways")
+  or a demonym naming a language ("Spanish-language", "speaks Russian") is no
+  party. In a Title Case headline the neighbour checks are off, since every
+  word is capitalised there.
+* Generic body names marked "bare" ("Security Council") count only unqualified:
+  "Russian Security Council" is Russia's, not the UN's.
 * Combining forms ("Sino-", "Indo-", "Russo-") count only before a hyphen and a
   capitalised word that is not a region ("Indo-Pacific").
 * Capitals are returned with ``via="capital"`` even inside names such as
@@ -44,6 +52,7 @@ __all__ = [
     "find_titles",
     "parse_title",
     "all_codes",
+    "historical_code",
 ]
 
 
@@ -251,6 +260,21 @@ def _sentence_window(text: str, start: int, end: int) -> str:
     return text[lo:hi]
 
 
+_LINE_WORD = re.compile(r"[A-Za-z][\w'\u2019-]{3,}")
+
+
+def _title_case_line(text: str, start: int, end: int) -> bool:
+    """True when the line around a mention is a Title Case headline."""
+    lo = text.rfind("\n", max(0, start - 200), start) + 1 or max(0, start - 200)
+    hi = text.find("\n", end, end + 200)
+    hi = min(len(text), end + 200) if hi < 0 else hi
+    words = _LINE_WORD.findall(text, lo, hi)
+    if len(words) < 4:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.8 * len(words)
+
+
 def _is_person_name(text: str, start: int, end: int) -> bool:
     """True when an ambiguous name reads as part of a personal name.
 
@@ -259,6 +283,10 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
     after that is not a title/institution word nor another party name.
     """
     ctx = _name_context()
+    if _title_case_line(text, start, end):
+        # In a Title Case Headline every word is capitalised, so neighbours say
+        # nothing; only a known given name (checked elsewhere) or an initial counts.
+        return re.search(r"(?:^|\s)[A-Z]\.[ \t]$", text[max(0, start - 4):start]) is not None
     before = text[max(0, start - 40):start]
     m = _CAP_WORD_BEFORE.search(before)
     if m:
@@ -326,6 +354,26 @@ def _is_qualified(text: str, start: int, end: int) -> bool:
     if m and m.group(1) not in ("The", "THE"):
         return True
     return _OF_CAPITALISED.match(text, end) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _company_after() -> re.Pattern[str]:
+    words = [line.strip() for line in _data_lines("company_suffixes.txt")]
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[ \t]+(?:{alt})(?![\w])")
+
+
+def _is_company(text: str, start: int, end: int) -> bool:
+    """True inside a company name: "<Okamoto U.S.A. Inc>", "Thai Airways", "Kenya Airways"."""
+    if _company_after().match(text, end):
+        return True
+    # Wire copy brackets company names: "<Delhi Petroleum Pty Ltd>".
+    lt = text.rfind("<", max(0, start - 60), start)
+    if lt >= 0 and text[lt + 1:lt + 2].isupper() and ">" not in text[lt:start] and "\n" not in text[lt:start]:
+        gt = text.find(">", end, end + 80)
+        if gt >= 0 and not text[gt - 1].isspace() and "<" not in text[end:gt] and "\n" not in text[end:gt]:
+            return True
+    return False
 
 
 def _is_alias_word(word: str) -> bool:
@@ -415,6 +463,8 @@ def find_parties(text: str) -> list[PartyMention]:
                 continue
             if entry.via == "adjective" and _is_language(norm, start, end):
                 continue
+            if _is_company(norm, start, end):
+                continue
             if entry.rules:
                 if "person" in entry.rules and _is_person_name(norm, start, end):
                     continue
@@ -490,6 +540,35 @@ def display_name(code: str) -> str:
     if not code or not isinstance(code, str):
         return ""
     return _gaz().display.get(code, code)
+
+
+@functools.lru_cache(maxsize=1)
+def _former_states() -> dict[str, tuple[str, str]]:
+    table = {}
+    for line in _data_lines("former_states.tsv"):
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) >= 3:
+            table[cols[0]] = (cols[1], cols[2])
+    return table
+
+
+def historical_code(code: str, when: str | None) -> str:
+    """The former state a capital/government mention stood for at ``when``.
+
+    ``historical_code("RUS", "1987-03-04")`` is "SUN": in 1987 "Moscow" and "the
+    Kremlin" spoke for the Soviet Union. ``when`` is "YYYY", "YYYY-MM" or
+    "YYYY-MM-DD"; a partial date counts as its first day; None or a code without
+    a predecessor comes back unchanged. Meant for ``via`` "capital"/"metonym"
+    mentions: a text that names "Russia" means Russia.
+    """
+    if not code or not isinstance(code, str) or not when or not isinstance(when, str):
+        return code
+    entry = _former_states().get(code)
+    m = re.match(r"^\s*(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", when)
+    if entry is None or m is None:
+        return code
+    iso = f"{m.group(1)}-{m.group(2) or '01'}-{m.group(3) or '01'}"
+    return entry[0] if iso < entry[1] else code
 
 
 def all_codes(kind: str | None = None) -> set[str]:

@@ -198,7 +198,11 @@ def _head_rx() -> tuple[re.Pattern[str], dict[str, str]]:
 _SENT_RX = re.compile(r"(?<=[.!?;:])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9(])|\n\s*\n|\n\s*(?=\(?\d{1,2}[.)]\s|\([a-z]\)\s|[-•·]\s)")
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Cheap sentence / clause spans for rule finders that get raw text: breaks after
+    ". ! ? ; :" before a capital or digit, at blank lines, and before enumerated
+    clauses on a new line ("\n2. ", "\n(b) ", "\n- "). Not a parser: good enough to keep
+    a cue and its modal verb in the same window."""
     spans = []
     last = 0
     for m in _SENT_RX.finditer(text):
@@ -210,12 +214,6 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_ESTABLISH = re.compile(
-    r"\b(?:establish(?:es|ed|ing|ment)?|set(?:s|ting)?\s+up|creat(?:e|es|ed|ing|ion)|form(?:s|ed|ing|ation)?|"
-    r"constitut(?:e|es|ed|ing)|launch(?:es|ed|ing)?|inaugurat(?:e|es|ed|ing)|convene|institut(?:e|es|ed)|"
-    r"known\s+as|called|named|entitled|hereby)\b",
-    re.I,
-)
 _PERMIT_BEFORE = re.compile(
     r"\b(?:may|might|could|can|explor(?:e|ing)(?:\s+the\s+possibility\s+of)?|consider(?:ing)?(?:\s+the\s+possibility\s+of)?|"
     r"examin(?:e|ing)(?:\s+the\s+possibility\s+of)?|as\s+(?:needed|necessary))\b"
@@ -319,7 +317,7 @@ def find_mechanisms(text: str) -> list[MechanismMention]:
     if not isinstance(text, str) or not text:
         return []
     out: list[MechanismMention] = []
-    for s0, e0 in _sentences(text):
+    for s0, e0 in sentence_spans(text):
         sent = text[s0:e0]
         if len(sent) > 5000:  # a "sentence" this long is a table or a dump: not worth a scan
             sent = sent[:5000]
@@ -327,7 +325,6 @@ def find_mechanisms(text: str) -> list[MechanismMention]:
         freq = _freq_in(sent)
         dues = find_due(sent)
         due = (dues[0][2], dues[0][3]) if dues else (None, None)
-        has_meeting_verb = bool(_MEETING_VERB.search(sent))
         bodies: list[MechanismMention] = []
         prev_end = -10
         for m in _iter_bodies(sent):
@@ -349,7 +346,7 @@ def find_mechanisms(text: str) -> list[MechanismMention]:
             established = bool(_ESTABLISH_BEFORE.search(before[-90:])) or bool(_ESTABLISH_AFTER.match(after))
             # The body takes the sentence's frequency only when it is who meets: a
             # meeting verb follows it ("The Joint Commission shall meet once a year").
-            mv = _MEETING_VERB.search(after)
+            mv = _MEETING_VERB.search(after[:300])
             permitted = bool(_PERMIT_BEFORE.search(before[-160:])) and not tasked
             scheduled = bool(freq) and mv is not None and not permitted
             if kind in ("meeting", "summit"):
@@ -461,6 +458,9 @@ def find_mechanisms(text: str) -> list[MechanismMention]:
     return out
 
 
+_LEFT_NAME = re.compile(rf"(?:(?:{_CAP_WORD}|{_LOWER_NAME})\s+){{1,8}}$")
+
+
 def _iter_bodies(sent: str):
     """Yield (kind, start, end) of body noun phrases in a sentence.
 
@@ -475,10 +475,10 @@ def _iter_bodies(sent: str):
         kind = hgroups[h.lastgroup]  # type: ignore[index]
         # grow left over name words
         start = h.start()
-        left = sent[:start]
-        pm = re.search(rf"(?:(?:{_CAP_WORD}|{_LOWER_NAME})\s+){{1,8}}$", left)
+        lo = max(0, start - 160)  # a name is at most eight words: no need to look further
+        pm = _LEFT_NAME.search(sent[lo:start])
         if pm:
-            start = pm.start()
+            start = lo + pm.start()
         end = h.end()
         tm = re.match(_TAIL, sent[end:])
         if tm and tm.end() > 0:

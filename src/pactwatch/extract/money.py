@@ -53,6 +53,9 @@ def _number_words() -> dict[str, tuple[float, str]]:
     for line in _data_lines("number_words.tsv"):
         word, value, kind = (c.strip() for c in line.split("\t")[:3])
         table[word] = (float(value), kind)
+        if kind == "scale_abbr":
+            _ABBREVIATED.add(word)
+            table[word] = (float(value), "scale")
     # "twenty-sixth", "thirty-first": the ordinal of a ten is built from its word.
     for word, (value, kind) in list(table.items()):
         if kind == "ten":
@@ -60,7 +63,7 @@ def _number_words() -> dict[str, tuple[float, str]]:
     return table
 
 
-_ABBREVIATED_SCALES = {"mln", "bln", "trln", "lac", "lakhs", "crores", "bn", "mn", "tn", "cr", "m", "b", "k"}
+_ABBREVIATED: set[str] = set()  # filled from number_words.tsv (kind "scale_abbr")
 
 
 # Words that may appear in a spelled-out number (not the one-letter abbreviations,
@@ -73,7 +76,7 @@ def number_word_pattern(article: bool = True) -> str:
     deal" yields "five".
     """
     words = [w for w, (_, kind) in _number_words().items() if kind in ("unit", "ten", "scale") and len(w) >= 3]
-    words = [w for w in words if w not in _ABBREVIATED_SCALES]
+    words = [w for w in words if w not in _ABBREVIATED]
     alt = "|".join(sorted(words, key=len, reverse=True))
     word = rf"(?:{alt})"
     lead = r"(?:(?:half\s+)?(?:a|an)\s+|one\s+)?" if article else ""
@@ -81,7 +84,7 @@ def number_word_pattern(article: bool = True) -> str:
 
 
 _DIGITS = re.compile(
-    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<rest>.*)$"
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<rest>.*)$"
 )
 _SPLIT = re.compile(r"[\s\-]+")
 
@@ -168,7 +171,8 @@ def parse_number(text: str) -> float | None:
 # ---------------------------------------------------------------------------
 # money
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# Thousands separators in the western (1,200,000) and the Indian (12,00,000) style.
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d+(?:\.\d+)?)"
 # Scale words: one-letter forms only glued to the number ("$60m", "1.6bn").
 _SCALE = (
     r"(?:\s*(?:bn|mn|tn|trn|m|b|k|K|M|B|BN|MN)(?![A-Za-z])"

@@ -116,18 +116,18 @@ def _person_spans(doc, titles, starts: list[int]) -> list[tuple[int, int]]:
             break
         if not words:
             continue
-        # a title followed by a country ("President of Tajikistan") is not a name
         s, e = words[0].idx, words[-1].idx + len(words[-1].text)
         if len(words) == 1 and words[0].ent_type_ in ("ORG",):
-            continue
+            continue  # one word NER reads as an organisation ("Minister Gazprom") is no name
         spans.append((s, e))
     # Apposition: "Mirzoyan, Armenia's foreign minister" even when NER tags the name
     # as NORP or misses it.
     for t in titles:
-        m = _NAME_BEFORE_APPOS.search(text, 0, t.start)
+        lo = max(0, t.start - 80)
+        m = _NAME_BEFORE_APPOS.search(text[lo:t.start])
         if not m:
             continue
-        s, e = m.span(1)
+        s, e = lo + m.start(1), lo + m.end(1)
         for ts, te in title_spans:
             if ts <= s < te < e:
                 s = te + 1  # "Defense Minister Kihira Minoru, ...": the title is not the name
@@ -159,10 +159,15 @@ _NOT_PERSON = re.compile(
 )
 
 
+_NOT_PERSON_CI = re.compile(r"\b(?:agreement|treaty|framework|declaration|charter|pact|accord|memorandum|protocol|signed|signing)\b", re.I)
+
+
 def _plausible_name(name: str) -> bool:
-    if not name or _NOT_PERSON.search(name):
+    if not name or _NOT_PERSON.search(name) or _NOT_PERSON_CI.search(name):
         return False
     words = name.split()
+    if all(w.isupper() for w in words if w.isalpha()) and any(len(w) > 3 for w in words):
+        return False  # a headline in capitals ("AGREEMENT SIGNED"), not a name
     if len(words) > 6:
         return False
     # every word capitalised, except the usual particles ("bin", "al-", "van", "de")
@@ -445,13 +450,11 @@ def find_people(doc, offset: int = 0) -> list[PersonMention]:
             continue  # a single word that is a place ("Washington") is not a person
         role = party = None
         # title right before: "US Secretary of State Antony Blinken"
-        pre = text[max(0, s - 3):s]
         for gap in range(0, 4):
             t = by_end.get(s - gap)
             if t is not None and text[t.end:s].strip() in ("", ","):
                 role, party = t.role, t.party
                 break
-        del pre
         # apposition after: "Mirzoyan, Armenia's foreign minister" / "Rubio, the US
         # Secretary of State"
         if role is None:

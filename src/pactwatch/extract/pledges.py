@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pactwatch.extract.mechanisms import _sentences
+from pactwatch.extract.mechanisms import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def find_pledges(text: str) -> list[PledgeMention]:
     if not isinstance(text, str) or not text:
         return []
     out: list[PledgeMention] = []
-    for s0, e0 in _sentences(text):
+    for s0, e0 in sentence_spans(text):
         sent = text[s0:e0]
         if len(sent) > 4000:
             sent = sent[:4000]

@@ -65,9 +65,12 @@ def make_engines(url: str, *, echo: bool = False) -> tuple[Engine, Engine]:
     """(read engine, write engine) for ``url``; the same engine twice on PostgreSQL."""
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, immediate=False, echo=echo), _sqlite_engine(url, immediate=True, echo=echo)
-    # No pool_pre_ping: it costs a round trip per checkout, and a dropped connection surfaces
-    # as an OperationalError the caller sees anyway.
-    engine = sa.create_engine(url, echo=echo)
+    # pool_pre_ping: a pooled connection the server dropped (restart, failover, idle
+    # timeout, pg_terminate_backend) is replaced at checkout instead of failing the next
+    # query -- without it one server restart crashed a running ingest at its next lookup
+    # (tests/robustness/test_ingest_faults.py).  The price is one loopback round trip
+    # per checkout, far below one document's extraction or one page's queries.
+    engine = sa.create_engine(url, echo=echo, pool_pre_ping=True)
     return engine, engine
 
 

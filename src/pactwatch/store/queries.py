@@ -35,16 +35,20 @@ def until_bound(until: str) -> str:
 
 def filtered_ids(dialect: str, *, party=None, with_party=None, domain=None, kind=None, status=None, since=None,
                  until=None, text=None, role=None):
-    """A SELECT of agreement ids matching the filters (None when the text query is empty)."""
+    """(SELECT of matching agreement ids, bound params); (None, {}) when the text query is empty.
+
+    Party and domain filters are ``id IN (SELECT agreement_id ... WHERE party = :p)`` so both
+    databases read them straight off the (party, agreement_id) / (domain, agreement_id)
+    indexes instead of probing every agreement.
+    """
     q = sa.select(AgreementRow.id)
     parties = [party] if isinstance(party, str) else list(party or [])
     if with_party:
         parties.append(with_party)
     for p in parties:
-        # One EXISTS per party uses ix_agreement_parties_party (party, agreement_id).
-        q = q.where(sa.exists().where(AgreementParty.agreement_id == AgreementRow.id, AgreementParty.party == p))
+        q = q.where(AgreementRow.id.in_(sa.select(AgreementParty.agreement_id).where(AgreementParty.party == p)))
     if domain:
-        q = q.where(sa.exists().where(AgreementDomain.agreement_id == AgreementRow.id, AgreementDomain.domain == domain))
+        q = q.where(AgreementRow.id.in_(sa.select(AgreementDomain.agreement_id).where(AgreementDomain.domain == domain)))
     if kind:
         q = q.where(AgreementRow.kind == kind)
     if status:
@@ -65,7 +69,12 @@ def filtered_ids(dialect: str, *, party=None, with_party=None, domain=None, kind
     return q, params
 
 
-def summary(row: AgreementRow) -> dict:
+_SUMMARY_COLS = ("id", "name", "kind", "role", "status", "signed_date", "year", "place", "parties", "domains",
+                 "n_sources", "confidence", "duration_years", "defense_pledge", "consultation_pledge", "conflicts")
+
+
+def summary(row) -> dict:
+    """List item of an agreement (``row``: an AgreementRow or a row with _SUMMARY_COLS)."""
     return {
         "id": row.id, "name": row.name, "kind": row.kind, "role": row.role, "status": row.status,
         "signed_date": row.signed_date, "year": row.year, "place": row.place, "parties": list(row.parties or []),
@@ -88,42 +97,45 @@ def agreements(session: Session, dialect: str, *, limit=50, offset=0, sort="date
     ids, params = filtered_ids(dialect, **filters)
     if ids is None:
         return {"total": 0, "limit": limit, "offset": offset, "items": [], "facets": {}}
-    sub = ids.subquery()
-    # count(*) OVER () gives the total with the page in one statement, so the (possibly
-    # full-text) filter runs once; only an empty page needs a separate count.
-    res = session.execute(
-        sa.select(AgreementRow, sa.func.count().over().label("total"))
-        .where(AgreementRow.id.in_(sa.select(sub.c.id))).order_by(*_order(sort))
-        .limit(limit).offset(offset), params).all()
-    rows = [r[0] for r in res]
-    if res:
-        total = res[0][1]
+    # Page of ids first, over narrow rows (id + sort keys); count(*) OVER () gives the total
+    # in the same pass so a full-text filter runs once.  Only then the page's rows are read.
+    page = session.execute(
+        sa.select(AgreementRow.id, sa.func.count().over()).where(AgreementRow.id.in_(ids))
+        .order_by(*_order(sort)).limit(limit).offset(offset), params).all()
+    if page:
+        total = page[0][1]
     else:
-        total = session.execute(sa.select(sa.func.count()).select_from(sub), params).scalar_one()
-    out = {"total": total, "limit": limit, "offset": offset, "items": [summary(r) for r in rows], "facets": {}}
+        total = session.execute(sa.select(sa.func.count()).select_from(ids.subquery()), params).scalar_one()
+    page_ids = [r[0] for r in page]
+    rows = {r.id: r for r in session.execute(
+        sa.select(*[getattr(AgreementRow, c) for c in _SUMMARY_COLS]).where(AgreementRow.id.in_(page_ids)))}
+    out = {"total": total, "limit": limit, "offset": offset, "items": [summary(rows[i]) for i in page_ids],
+           "facets": {}}
     if facets and total:
-        out["facets"] = _facets(session, sub, params)
+        unfiltered = not any(v for v in filters.values())
+        out["facets"] = _facets(session, None if unfiltered else ids, params)
     return out
 
 
-def _facets(session: Session, sub, params, top: int = 40) -> dict:
-    def counts(col, *joins, where=None):
-        q = sa.select(col, sa.func.count()).select_from(sub)
-        for j in joins:
-            q = q.join(*j)
+def _facets(session: Session, ids, params, top: int = 40) -> dict:
+    """Facet counts over the agreements selected by ``ids`` (None: all agreements)."""
+
+    def counts(col, where=None):
+        q = sa.select(col, sa.func.count())
+        if ids is not None:
+            q = q.where(col.table.c.agreement_id.in_(ids) if col.table is not AgreementRow.__table__
+                        else AgreementRow.id.in_(ids))
         if where is not None:
             q = q.where(where)
         q = q.group_by(col).order_by(sa.func.count().desc(), col).limit(top)
         return [{"value": v, "count": n} for v, n in session.execute(q, params).all()]
 
     return {
-        "party": counts(AgreementParty.party, (AgreementParty, AgreementParty.agreement_id == sub.c.id)),
-        "domain": counts(AgreementDomain.domain, (AgreementDomain, AgreementDomain.agreement_id == sub.c.id)),
-        "kind": counts(AgreementRow.kind, (AgreementRow, AgreementRow.id == sub.c.id)),
-        "status": counts(AgreementRow.status, (AgreementRow, AgreementRow.id == sub.c.id),
-                         where=AgreementRow.status.is_not(None)),
-        "year": counts(AgreementRow.year, (AgreementRow, AgreementRow.id == sub.c.id),
-                       where=AgreementRow.year.is_not(None)),
+        "party": counts(AgreementParty.party),
+        "domain": counts(AgreementDomain.domain),
+        "kind": counts(AgreementRow.kind),
+        "status": counts(AgreementRow.status, AgreementRow.status.is_not(None)),
+        "year": counts(AgreementRow.year, AgreementRow.year.is_not(None)),
     }
 
 

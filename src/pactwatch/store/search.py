@@ -84,24 +84,34 @@ def search_documents(session: Session, dialect: str, q: str, limit: int = 20, of
     if param is None:
         return []
     if dialect == "sqlite":
-        # bm25 weights: a hit in the title counts five times a hit in the body.  bm25 is
+        # Rank inside FTS5 only (no join for every match), then snippets and document rows
+        # for the page.  bm25 weights: a title hit counts five times a body hit; bm25 is
         # "lower is better", so the rank we return is its negation.
-        sql = sa.text(
-            "SELECT d.id, d.title, d.source, d.published, -bm25(documents_fts, 5.0, 1.0) AS rank, "
-            f"snippet(documents_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', 16) AS snip "
-            "FROM documents_fts JOIN documents d ON d.pk = documents_fts.rowid "
-            "WHERE documents_fts MATCH :fts_q ORDER BY bm25(documents_fts, 5.0, 1.0), d.id LIMIT :lim OFFSET :off")
-    else:
-        # ts_headline re-parses the text, so it runs only on the page of hits (subquery).
-        sql = sa.text(
-            "SELECT h.id, h.title, h.source, h.published, h.rank, "
-            "ts_headline('english', d.text, websearch_to_tsquery('english', :fts_q), "
-            f"'StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2, "
-            "FragmentDelimiter= … ') AS snip "
-            "FROM (SELECT pk, id, title, source, published, "
-            "ts_rank(tsv, websearch_to_tsquery('english', :fts_q)) AS rank FROM documents "
-            "WHERE tsv @@ websearch_to_tsquery('english', :fts_q) ORDER BY rank DESC, id LIMIT :lim OFFSET :off) h "
-            "JOIN documents d ON d.pk = h.pk ORDER BY h.rank DESC, h.id")
+        hits = session.execute(sa.text(
+            "SELECT rowid, bm25(documents_fts, 5.0, 1.0) AS score FROM documents_fts "
+            "WHERE documents_fts MATCH :fts_q ORDER BY score, rowid LIMIT :lim OFFSET :off"),
+            {"fts_q": param, "lim": limit, "off": offset}).all()
+        if not hits:
+            return []
+        pks = [h[0] for h in hits]
+        marks = ", ".join(str(int(pk)) for pk in pks)  # integers from the index itself
+        snippets = dict(session.execute(sa.text(
+            f"SELECT rowid, snippet(documents_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', 16) FROM documents_fts "
+            f"WHERE documents_fts MATCH :fts_q AND rowid IN ({marks})"), {"fts_q": param}).all())
+        meta = {r[0]: r[1:] for r in session.execute(sa.text(
+            f"SELECT pk, id, title, source, published FROM documents WHERE pk IN ({marks})")).all()}
+        return [{"doc_id": meta[pk][0], "title": meta[pk][1], "source": meta[pk][2], "published": meta[pk][3],
+                 "rank": -float(score), "snippet": snippets.get(pk)} for pk, score in hits if pk in meta]
+    # PostgreSQL: ts_headline re-parses the text, so it runs only on the page of hits (subquery).
+    sql = sa.text(
+        "SELECT h.id, h.title, h.source, h.published, h.rank, "
+        "ts_headline('english', d.text, websearch_to_tsquery('english', :fts_q), "
+        f"'StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2, "
+        "FragmentDelimiter= … ') AS snip "
+        "FROM (SELECT pk, id, title, source, published, "
+        "ts_rank(tsv, websearch_to_tsquery('english', :fts_q)) AS rank FROM documents "
+        "WHERE tsv @@ websearch_to_tsquery('english', :fts_q) ORDER BY rank DESC, id LIMIT :lim OFFSET :off) h "
+        "JOIN documents d ON d.pk = h.pk ORDER BY h.rank DESC, h.id")
     rows = session.execute(sql, {"fts_q": param, "lim": limit, "off": offset}).all()
     return [{"doc_id": r[0], "title": r[1], "source": r[2], "published": r[3], "rank": float(r[4] or 0.0),
              "snippet": r[5]} for r in rows]

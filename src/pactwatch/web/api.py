@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from pactwatch.record import DOMAINS, KINDS, STATUSES
 from pactwatch.web import data
@@ -21,6 +21,9 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 # YYYY, YYYY-MM or YYYY-MM-DD with a real month and day number (partial dates keep their precision).
 DATE_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+# No NUL in any text parameter: PostgreSQL text cannot hold it (the query would fail as a
+# server error); it never occurs in a real query, so it is a client error.
+TEXT_RE = r"^[^\x00]*$"
 # Agreement ids are INTEGER columns (32-bit on PostgreSQL): a larger id is a bad request,
 # not a database error.
 MAX_ID = 2**31 - 1
@@ -28,8 +31,10 @@ DomainT = Literal[DOMAINS]  # type: ignore[valid-type]
 KindT = Literal[KINDS]  # type: ignore[valid-type]
 StatusT = Literal[STATUSES]  # type: ignore[valid-type]
 # Party codes are ISO alpha-3 or short organisation/movement names; 64 chars is generous.
-PartyQ = Annotated[str | None, Query(max_length=64, description="Party code (USA, ARM, EU, NATO, Taliban...)")]
-Q = Annotated[str | None, Query(max_length=500, description="Full-text query over names and source texts")]
+PartyQ = Annotated[str | None, Query(max_length=64, pattern=TEXT_RE,
+                                     description="Party code (USA, ARM, EU, NATO, Taliban...)")]
+Q = Annotated[str | None, Query(max_length=500, pattern=TEXT_RE,
+                                description="Full-text query over names and source texts")]
 
 
 def store(request: Request):
@@ -74,7 +79,7 @@ def check_range(since: str | None, until: str | None) -> None:
 def filters(
     q: Q = None,
     party: PartyQ = None,
-    with_party: Annotated[str | None, Query(max_length=64, description="Second party: agreements between party and with_party")] = None,
+    with_party: Annotated[str | None, Query(max_length=64, pattern=TEXT_RE, description="Second party: agreements between party and with_party")] = None,
     domain: Annotated[DomainT | None, Query()] = None,
     kind: Annotated[KindT | None, Query()] = None,
     status: Annotated[StatusT | None, Query()] = None,
@@ -162,7 +167,7 @@ def network(request: Request, f: Annotated[Filters, Depends(filters)],
 
 @router.get("/documents/{doc_id:path}", summary="One source document: text, removed furniture, extracted spans",
             responses=ERRORS)
-def get_document(request: Request, doc_id: Annotated[str, Path(min_length=1, max_length=512)]) -> dict:
+def get_document(request: Request, doc_id: Annotated[str, Path(min_length=1, max_length=512, pattern=TEXT_RE)]) -> dict:
     doc = data.document(store(request), doc_id)
     if doc is None:
         raise HTTPException(404, f"no document {doc_id[:100]}")
@@ -170,7 +175,7 @@ def get_document(request: Request, doc_id: Annotated[str, Path(min_length=1, max
 
 
 @router.get("/search", summary="Full-text search over source documents (with snippets)")
-def search_documents(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)],
+def search_documents(request: Request, q: Annotated[str, Query(min_length=1, max_length=500, pattern=TEXT_RE)],
                      limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict:
     return {"q": q, "items": data.search_documents(store(request), q, limit=limit)}
 
@@ -199,9 +204,20 @@ class DocumentIn(BaseModel):
     text: str | None = Field(None, max_length=5_000_000)
     html: str | None = Field(None, max_length=5_000_000)
     published: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    source: str | None = Field(None, max_length=2048)
-    title: str | None = Field(None, max_length=2048)
+    source: str | None = Field(None, max_length=2048, pattern=TEXT_RE)
+    title: str | None = Field(None, max_length=2048, pattern=TEXT_RE)
     id: str | None = Field(None, min_length=1, max_length=512, pattern=r"^[^\x00-\x1f]+$")
+
+    @field_validator("text", "html", "published", "source", "title", "id")
+    @classmethod
+    def _encodable(cls, v):
+        # JSON may carry lone surrogates ("\\ud800") that no database can store as text.
+        if v is not None:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError("text is not valid Unicode (lone surrogate)") from exc
+        return v
 
     @model_validator(mode="after")
     def _one_body(self):

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from pactwatch.record import DOMAINS, KINDS, STATUSES
 from pactwatch.store.search import HIT_CLOSE, HIT_OPEN
 from pactwatch.web import data, views
-from pactwatch.web.api import DATE_RE, MAX_ID, DomainT, KindT, StatusT, check_range, parse_ids
+from pactwatch.web.api import DATE_RE, MAX_ID, TEXT_RE, DomainT, KindT, StatusT, check_range, parse_ids
 from pactwatch.web.templating import FIELD_LABELS, render
 
 class FormRoute(APIRoute):
@@ -48,7 +48,7 @@ class FormRoute(APIRoute):
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 PAGE_SIZE = 20
 
-Party = Annotated[str | None, Query(max_length=64)]
+Party = Annotated[str | None, Query(max_length=64, pattern=TEXT_RE)]
 
 
 def _store(request: Request):
@@ -87,7 +87,7 @@ def _pages(total: int, page: int, size: int) -> list:
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
-    q: Annotated[str | None, Query(max_length=500)] = None,
+    q: Annotated[str | None, Query(max_length=500, pattern=TEXT_RE)] = None,
     party: Party = None,
     with_party: Party = None,
     domain: Annotated[DomainT | None, Query()] = None,
@@ -220,7 +220,7 @@ def agreement_page(request: Request, agreement_id: Annotated[int, Path(ge=1, le=
 @router.get("/documents/{doc_id:path}", response_class=HTMLResponse)
 def document_page(
     request: Request,
-    doc_id: Annotated[str, Path(min_length=1, max_length=512)],
+    doc_id: Annotated[str, Path(min_length=1, max_length=512, pattern=TEXT_RE)],
     removed: Annotated[bool, Query(description="show removed page furniture struck out")] = False,
     hl: Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$")] = None,
     agreement: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
