@@ -69,7 +69,7 @@ class _Scope:
 
 def _scope(c, ann, n_primary: int, others_sents: set[int] = frozenset()) -> _Scope:
     sentences = ann.sentences
-    if c.treaty_text:
+    if c.treaty_text or getattr(c, "full_text", False):
         return _Scope(set(), sentences, whole=True)
     sents = {_sentence_index(sentences, m.start) for m in c.mentions}
     own = set(sents)

@@ -132,7 +132,8 @@ _COMPLEMENT_STOP = {
     "should", "can", "could", "may", "might", "must", "that", "which", "who", "with", "by", "in", "at",
     "as", "after", "before", "since", "when", "while", "but", "because", "if", "said", "says", "signed",
     "from", "under", "into", "to", "during", "than", "this", "it", "they", "he", "she", "we", "its",
-    "their", "also", "not", "would", "amid", "within", "over", "via",
+    "their", "also", "not", "would", "amid", "within", "over", "via", "ahead", "following", "after", "despite",
+    "including", "because", "so", "while", "where",
 }
 _CAP_STOP = {"The", "A", "An", "This", "That", "These", "Those", "Under", "In", "On", "At", "For", "But",
              "And", "Its", "Their", "It", "After", "Before", "With", "By", "As", "If", "When", "While",
@@ -370,7 +371,7 @@ class MentionFinder:
                     and after.lstrip().startswith("of"):
                 return True
             if prev in {"legal", "regulatory", "institutional", "policy", "conceptual", "theoretical", "fiscal",
-                        "time", "timeframe", "general", "overall", "broader", "broad", "strategic", "analytical",
+                        "time", "timeframe", "general", "overall", "broader", "broad", "analytical",
                         "budgetary", "monetary", "accounting", "constitutional", "normative"}:
                 return True
         if kind == "charter" and not cap:
@@ -974,6 +975,10 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
                 c.related.append((o.name, o.name_span))
     for c in out:
         c.confidence = _confidence(c)
+        # "The full text of the Charter ... has been published": the document is its text
+        c.full_text = c.role == "primary" and any(
+            re.search(r"\b(?:full|complete|official)\s+text\s+of\s+(?:the\s+)?$", text[max(0, m.start - 30):m.start],
+                      re.I) for m in c.mentions)
     return out
 
 
