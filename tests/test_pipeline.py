@@ -228,3 +228,16 @@ def test_content_hash_changes_with_content_only():
     assert content_hash(a) == content_hash(b)
     assert content_hash(a) != content_hash(RawDocument(source="x", id="1", text="abd", title="t"))
     assert content_hash(RawDocument(source="x", text=None, html="ab")) != content_hash(RawDocument(source="x", text="ab"))
+
+
+def test_batch_timeout_fails_its_documents_and_a_rerun_retries_them(stream, tmp_path):
+    path, ids = stream
+    store = Store(f"sqlite:///{tmp_path / 't.db'}")
+    # Workers load the model first (seconds): a 10 ms limit times every batch out.
+    stats = ingest([str(path)], store, workers=2, batch_size=2, batch_timeout=0.01)
+    assert stats.failed == 4 and stats.failed_by_stage["timeout"] == 4 and stats.extracted == 0
+    assert all(f["stage"] == "timeout" for f in store.failures())
+    again = ingest([str(path)], store, batch_size=2)
+    assert again.extracted == 4 and again.skipped_same == 4  # triaged-out ones were marked seen
+    assert store.failures() == []  # a successful save clears the document's failures
+    store.close()

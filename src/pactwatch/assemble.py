@@ -114,6 +114,30 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
     # spans of every agreement's own mentions: content inside them is not content of others
     mention_spans = {id(c): [(m.start, m.end) for m in c.mentions] for c in cands}
     mention_sents = {id(c): {_sentence_index(ann.sentences, m.start) for m in c.mentions} for c in cands}
+    # where each agreement is named, sentence by sentence (a part of a coordinated plural is
+    # placed at its own complement: "two agreements on [security] and [maritime jurisdictions]")
+    by_sent: dict[int, list[tuple[int, int, int]]] = {}
+    for c in cands:
+        for m in c.mentions:
+            s0, e0 = m.complement if getattr(m, "group", None) is not None and m.complement else (m.start, m.end)
+            by_sent.setdefault(_sentence_index(ann.sentences, m.start), []).append((s0, e0, id(c)))
+
+    def owners(span: Span) -> set[int] | None:
+        """The agreements a span of a sentence naming several belongs to: the nearest named."""
+        named = by_sent.get(_sentence_index(ann.sentences, span[0]), [])
+        if len({cid for _, _, cid in named}) < 2:
+            return None
+        dist = {}
+        for s0, e0, cid in named:
+            d = 0 if s0 <= span[0] < e0 or s0 < span[1] <= e0 else min(abs(span[0] - e0), abs(s0 - span[1]))
+            dist[cid] = min(d, dist.get(cid, d))
+        best = min(dist.values())
+        return {cid for cid, d in dist.items() if d == best}
+
+    def mine(span: Span, c) -> bool:
+        o = owners(span)
+        return o is None or id(c) in o
+
     for c in cands:
         other_names = [sp for oc in cands if oc is not c for sp in mention_spans[id(oc)]]
         others_sents = set().union(*[mention_sents[id(oc)] for oc in cands if oc is not c]) if len(cands) > 1 else set()
@@ -147,7 +171,7 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
         seen_dom: dict[str, Span] = {}
         for d in ann.domains:
             sp = (d.start, d.end)
-            if d.domain not in DOMAINS or sp not in scope or _inside(sp, other_names):
+            if d.domain not in DOMAINS or sp not in scope or _inside(sp, other_names) or not mine(sp, c):
                 continue
             seen_dom.setdefault(d.domain, sp)
         if seen_dom:
@@ -180,17 +204,26 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
             i = _sentence_index(ann.sentences, mny.start)
             s, e = ann.sentences[i]
             local = text[max(s, mny.start - 80):min(e, mny.end + 80)]
-            in_scope = sp in scope
+            if not mine(sp, c):
+                continue
+            # the agreement's own value: "a barter agreement worth 55 mln dlrs", "a $240m deal"
+            own_value = any(
+                (0 <= mny.start - m.end <= 30 and re.match(r"\s*,?\s*(?:worth|valued\s+at|totall?ing|amounting\s+to|"
+                                                            r"of|for)\s+(?:about\s+|some\s+|around\s+|nearly\s+)?$",
+                                                            text[m.end:mny.start]))
+                or (0 <= m.noun_start - mny.end <= 30 and re.fullmatch(r"[\s\w-]*", text[mny.end:m.noun_start]))
+                for m in c.mentions)
+            in_scope = sp in scope or own_value
             if not in_scope:
                 # a one-primary document reports on it as a whole: sums flowing to or between
                 # its parties anywhere in the text belong to it
                 if not (c.role == "primary" and n_primary == 1 and codes & _parties_in_sentence(ann, i)):
                     continue
-            if not _FLOW.search(local):
+            if not own_value and not _FLOW.search(local):
                 continue
             if _CONVERSION.search(text[max(s, mny.start - 40):mny.start]):
                 continue  # "1.6 billion dollars (approximately Ksh207 billion)": the same sum again
-            if _NOT_FLOW.search(text[max(s, mny.start - 30):mny.start]):
+            if not own_value and _NOT_FLOW.search(text[max(s, mny.start - 30):mny.start]):
                 continue
             key = (round(float(mny.amount)), mny.currency)
             if key in seen_amounts:
@@ -235,7 +268,7 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
         # ---- pledges
         for pl in ann.pledges:
             sp = (pl.start, pl.end)
-            if sp not in scope or pl.value is None:
+            if sp not in scope or pl.value is None or _inside(sp, other_names) or not mine(sp, c):
                 continue
             line_start = text.rfind("\n", 0, pl.start) + 1
             line_end = text.find("\n", pl.end)
@@ -253,6 +286,8 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
         for mm in ann.mechanisms:
             sp = (mm.start, mm.end)
             if sp not in scope or getattr(mm, "permitted_only", False) or mm.kind not in MECHANISM_KINDS:
+                continue
+            if not mine(sp, c):
                 continue
             if getattr(mm, "in_passing", False):
                 continue  # a standing parent body named in passing is not set up by this agreement

@@ -173,7 +173,14 @@ class _PoolBackend:
             self.pool = self._new_pool()
 
     def submit(self, raws, use_passages, max_chars):
-        return self.pool.submit(process_batch, raws, use_passages, max_chars)
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.revive()  # a worker died since the last batch went out: use a fresh pool
+        try:
+            return self.pool.submit(process_batch, raws, use_passages, max_chars)
+        except BrokenProcessPool:  # it died just now
+            self.revive()
+            return self.pool.submit(process_batch, raws, use_passages, max_chars)
 
     def result(self, handle, timeout):
         return handle.result(timeout=timeout)

@@ -329,3 +329,59 @@ def test_find_agreements_on_plain_data_without_spacy():
     c = cands[0]
     assert c.role == "primary" and c.party_codes == ["CHL", "PER"] and c.status == "signed"
     assert text[c.status_span[0]:c.status_span[1]] == "signed"
+
+
+# ----------------------------------------------------------------------------- later phenomena
+
+
+def test_ceasefire_is_an_agreement_of_kind_other():
+    text = ("Armenia and Azerbaijan agree ceasefire\n\nArmenia and Azerbaijan agreed on Sunday to a ceasefire "
+            "along their border, the two foreign ministries said.")
+    _, ag = _one_primary(text, published="2022-09-19")
+    assert ag.kind == "other"
+    assert ag.parties == ["ARM", "AZE"]
+    assert ag.status == "signed"
+    assert ag.signed_date == "2022-09-18"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Britain and Canada could agree a trade deal within weeks, officials said.",
+    "Britain and Canada failed to reach a trade deal after two days of talks.",
+    "Britain and Canada hope to seal a trade deal before the summer.",
+])
+def test_modal_and_failed_agreements_are_not_signed(sentence):
+    rec = pw_extract(sentence, published="2019-06-01")
+    prim = _primaries(rec)
+    assert prim and prim[0].status == "negotiating"
+    assert prim[0].signed_date is None
+
+
+def test_rejected_statement_is_no_agreement():
+    text = ("G20 meeting ends without consensus\n\nRussia and China rejected a joint statement that called "
+            "for an end to the war, Indian officials said.")
+    rec = pw_extract(text, published="2023-03-02")
+    assert _primaries(rec) == []
+
+
+def test_soviet_era_report_uses_former_state_code():
+    text = ("U.S. PRESENTS MOSCOW WITH DRAFT MISSILE TREATY\n\nGENEVA, March 4 - The United States presented "
+            "Moscow with a draft treaty on medium-range nuclear missiles, U.S. officials said.")
+    _, ag = _one_primary(text, published="1987-03-04")
+    assert ag.parties == ["SUN", "USA"]
+    assert ag.status == "negotiating"
+    assert ag.kind == "treaty"
+
+
+def test_agreement_value_is_its_funding():
+    text = ("Pakistan, Sweden sign barter agreement\n\nPakistan and Sweden signed a barter agreement worth 55 "
+            "mln dlrs in Islamabad on Tuesday, officials said.")
+    _, ag = _one_primary(text, published="1987-03-11")
+    assert [(f.amount, f.currency) for f in ag.funding] == [(55000000.0, "USD")]
+
+
+def test_compliance_frame_gives_no_status():
+    text = ("Japan denied on Monday that it had broken the semiconductor pact with the United States, "
+            "a trade ministry official said.")
+    rec = pw_extract(text, published="1987-03-23")
+    for ag in rec.agreements:
+        assert ag.status != "signed"

@@ -107,6 +107,8 @@ NEGATIVE = [
     ("Members shall follow the principles of scientific justification.", {"technology"}),
     ("The committee promotes economic development with social justice.", {"democracy_governance"}),
     ("The sides will promote industry exchanges and cooperation.", {"people_to_people"}),
+    ("That matters for cooperation in areas like the Indian Ocean.", {"environment_climate"}),
+    ("The 12 eurozone finance ministers will discuss the pact on Monday.", {"trade_investment"}),
 ]
 
 
@@ -158,8 +160,24 @@ def test_preamble_recitals_do_not_give_domains():
     assert "connectivity" in domains_in(text2)
 
 
+def test_recitals_inline_and_title_case():
+    inline = ("The States Parties, CONSIDERING that integration is vital, CONVINCED of the need to promote "
+              "scientific and technological development, HAVE AGREED as follows: the Parties shall remove tariffs.")
+    assert domains_in(inline) == ["trade_investment"]
+    wrapped = ("Desiring to promote cooperation in health and\nenvironmental protection;\n\n"
+               "ARTICLE 1\nThe Parties shall eliminate duties on wheat.")
+    assert domains_in(wrapped) == ["trade_investment", "agriculture_food"]
+    # an operative clause that opens with a participle is kept
+    operative = "Recognizing the threat, the Parties shall cooperate on cybersecurity;"
+    assert domains_in(operative) == ["cyber"]
+
+
 def test_domains_in_orders_by_table():
     assert domains_in("trade, troops and vaccines") == ["defense", "trade_investment", "health"]
+
+
+def test_every_domain_has_a_positive_passage_here():
+    assert {d for _, d, _ in POSITIVE} == set(DOMAINS)
 
 
 def test_lexicon_covers_every_domain_and_knows_only_record_codes():

@@ -163,6 +163,27 @@ def test_old_body_and_company_meetings_are_not_mechanisms():
     assert _countable(text) == []
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The two sides agreed to set up a joint working group to draft the roadmap within 90 days of the signing.",
+         [("working_group", None, "P90D", "signing")]),
+        ("The ministers launched a Strategic Dialogue that will meet annually, alternating between the capitals.",
+         [("dialogue", "P1Y", None, None)]),
+        ("Both countries will hold 2+2 ministerial dialogues every year.", [("dialogue", "P1Y", None, None)]),
+        ("The leaders agreed to hold summits on a regular basis and to set up a hotline.", [("summit", None, None, None)]),
+        ("The defence ministers agreed to establish a high-level steering committee on defence industry cooperation.",
+         [("committee", None, None, None)]),
+        ("Under the deal, a trilateral secretariat will be based in Tashkent.", [("secretariat", None, None, None)]),
+        ("The agreement creates a bilateral coordination council chaired by the two foreign ministers.",
+         [("council", None, None, None)]),
+    ],
+)
+def test_news_style_mechanisms(text, expected):
+    got = [(m.kind, m.frequency, m.due_period, m.due_anchor) for m in _countable(text)]
+    assert got == expected
+
+
 def test_named_joint_commission_in_news():
     text = "The initiative is known as the US-Armenia Strategic Partnership Commission."
     got = _countable(text)
@@ -189,6 +210,15 @@ def test_hard_wrapped_treaty_text():
     text = "4. Each party shall preside in turn over the Joint\nCommittee, which shall convene at least once a year."
     got = _countable(text)
     assert [(m.kind, m.frequency) for m in got] == [("committee", "P1Y")]
+
+
+def test_data_file_kinds_are_record_kinds():
+    from pactwatch.extract.mechanisms import _lexicon
+    from pactwatch.record import MECHANISM_KINDS
+
+    kinds, stop = _lexicon()
+    assert {k for k, _ in kinds} == set(MECHANISM_KINDS)
+    assert stop is not None and stop.search("the UN Security Council")
 
 
 @settings(max_examples=200, deadline=None)

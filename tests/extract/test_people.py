@@ -127,6 +127,26 @@ def test_negated_or_urged_signing_is_not_signing(nlp, text):
     assert signatories(_people(nlp, text)) == []
 
 
+@pytest.mark.parametrize(
+    "text,signers,witness",
+    [
+        ("Mr. Blinken signed it with Chinese President Xi Jinping watching.", {"Blinken"}, "Xi Jinping"),
+        ("Pashinyan and Aliyev initialled the agreement at the White House, with President Donald Trump looking on.",
+         {"Pashinyan", "Aliyev"}, "Donald Trump"),
+    ],
+)
+def test_onlookers_are_not_signers(nlp, text, signers, witness):
+    ppl = _people(nlp, text)
+    assert {p.name for p in signatories(ppl)} == signers
+    assert any(p.name == witness and not p.signer for p in ppl)
+
+
+def test_possessor_of_the_signer_is_not_a_signer(nlp):
+    text = "Kim Jong Un's envoy Kim Yong Chol signed the letter on behalf of the North."
+    ppl = _people(nlp, text)
+    assert {p.name for p in signatories(ppl)} == {"Kim Yong Chol"}
+
+
 def test_pronoun_signer_resolves_to_named_person(nlp):
     text = "Lloyd Austin said the partnership was historic as he signed the framework on Tuesday."
     names = {p.name for p in signatories(_people(nlp, text))}
@@ -191,6 +211,15 @@ def test_offset_is_added(nlp):
 def test_junk_person_entities_are_dropped(nlp):
     text = "Follow us on Twitter. You can also highlight the text and press Ctrl + Enter."
     assert all("Ctrl" not in p.name and "Twitter" not in p.name for p in _people(nlp, text))
+
+
+def test_doc_without_tagger_or_ner_still_finds_titled_names():
+    import spacy
+
+    text = "Secretary of State Antony Blinken met Armenian Foreign Minister Ararat Mirzoyan."
+    ppl = find_people(spacy.blank("en")(text))
+    assert {p.name for p in ppl} == {"Antony Blinken", "Ararat Mirzoyan"}
+    assert not any(p.signer for p in ppl)
 
 
 def test_empty_and_odd_input(nlp):

@@ -51,3 +51,70 @@ def test_two_ingests_into_one_postgres_database(tmp_path, fault_docs, reference,
     url, _, _ = pg_schema_url
     run_two_at_once(tmp_path, fault_docs, url)
     check_union(url, fault_docs, reference)
+
+
+# --------------------------------------------------------------------------- readers that write
+def _record_with_mechanisms(i: int):
+    from pactwatch.record import Agreement, Document, Record
+
+    text = (f"Iceland and Norway signed the Arctic Fisheries Agreement number {i} in Reykjavik on 4 May 2023. "
+            "It sets up a joint commission that shall meet once a year and a working group on research.")
+
+    def sp(p):
+        k = text.index(p)
+        return (k, k + len(p))
+
+    ag = Agreement(name=f"Arctic Fisheries Agreement {i}", role="primary", kind="agreement",
+                   parties=["ISL", "NOR"] if i % 2 else ["DNK", "NOR"], status="signed", signed_date="2023-05-04",
+                   mechanisms=[{"kind": "commission", "name": "joint commission", "frequency": "P1Y"},
+                               {"kind": "working_group", "name": "working group on research"}],
+                   evidence={"name": [sp("Arctic Fisheries Agreement")], "status": [sp("signed")],
+                             "mechanisms": [sp("joint commission"), sp("working group on research")]},
+                   confidence=0.9)
+    return Record(document=Document(id=f"mech-{i}", source="t", published="2023-05-05", text=text), agreements=[ag])
+
+
+def test_concurrent_first_reads_of_tracking(db_url):
+    """The tracker creates bodies for new mechanisms on first read, and the web app warms
+    its views in a background thread at start: many readers arriving at once on a fresh
+    database must all get their page, not a unique-key violation (500)."""
+    import asyncio
+
+    import httpx
+    from robust_helpers import wait_for
+    from test_server_security import _free_port
+
+    with Store(db_url) as store:
+        for i in range(4):
+            store.save(_record_with_mechanisms(i))
+        ids = [a["id"] for a in store.agreements(limit=10, facets=False).items]
+    assert len(ids) >= 2
+    port = _free_port()
+    proc = start_cli("serve", "--db", db_url, "--host", "127.0.0.1", "--port", str(port))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up():
+            try:
+                return httpx.get(base + "/static/app.css", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        assert wait_for(up, 60)
+        paths = [f"/api/agreements/{i}/tracking" for i in ids] + [f"/agreements/{i}/tracking" for i in ids] + \
+                ["/api/deadlines", "/deadlines", "/api/deadlines.ics"]
+
+        async def burst():
+            async with httpx.AsyncClient(base_url=base, timeout=60) as c:
+                return await asyncio.gather(*(c.get(p) for p in paths * 3))
+
+        responses = asyncio.run(burst())
+    finally:
+        stop_group(proc, sig=2)
+    bad = [(r.request.url.path, r.status_code) for r in responses if r.status_code != 200]
+    assert bad == []
+    with Store(db_url) as store, store.session() as s:
+        import sqlalchemy as sa
+
+        dups = s.execute(sa.text("SELECT mechanism_id, COUNT(*) FROM track_bodies WHERE mechanism_id IS NOT NULL "
+                                 "GROUP BY mechanism_id HAVING COUNT(*) > 1")).all()
+    assert dups == []

@@ -83,6 +83,38 @@ def test_worker_crash_mid_batch(tmp_path, fault_docs, reference, monkeypatch):
     assert [f["doc_id"] for f in failures if f["doc_id"]] and {f["doc_id"] for f in failures if f["doc_id"]} == {POISON}
 
 
+def test_worker_process_killed_from_outside(tmp_path, fault_docs, reference):
+    """SIGKILL to one extraction worker of a running `pactwatch ingest --workers 2` (the OOM
+    killer's way): the run replaces the pool, redoes the lost batch and ends normally."""
+    import psutil
+
+    feed = write_feed(tmp_path / "feed.jsonl", fault_docs)
+    path = tmp_path / "killed.db"
+    url = f"sqlite:///{path}"
+    proc = start_cli("ingest", str(feed), "--db", url, "--workers", "2", "--batch-size", "1", "--no-progress")
+    try:
+        assert wait_for(lambda: _stored_count(path) >= 2 or proc.poll() is not None, 240, 0.05)
+        workers = psutil.Process(proc.pid).children()
+        assert proc.poll() is None and workers, "ingest finished before a worker could be killed"
+        workers[0].kill()
+        out, err = proc.communicate(timeout=300)
+    finally:
+        stop_group(proc)
+    assert proc.returncode == 0, err[-3000:]
+    with Store(url) as store:
+        assert_no_duplicates(store)
+        lost = {f["doc_id"] for f in store.failures()}
+    # A document lost with the worker is retried at once; whatever still failed is listed
+    # (by `pactwatch failures`) and the rerun completes the database.
+    assert {f["doc_id"] for f in cli_failures(url)} == lost
+    r = run_cli("ingest", str(feed), "--db", url, "--no-progress")
+    assert r.returncode == 0, r.stderr[-2000:]
+    with Store(url) as store:
+        assert_no_duplicates(store)
+        assert store_fingerprint(store) == reference
+        assert store.failures() == []
+
+
 # --------------------------------------------------------------------------- PostgreSQL going away
 @pytest.mark.postgres
 def test_postgres_connections_terminated_mid_run(tmp_path, fault_docs, reference, pg_schema_url):

@@ -126,3 +126,17 @@ def test_document_spans_and_stats(loaded):
     from store_records import framework_reports
 
     assert rec == framework_reports()[0].to_json_dict()  # the record round-trips unchanged
+
+
+def test_sqlite_index_walk_gives_the_same_pages(loaded, monkeypatch):
+    """Large result sets take another plan on SQLite (INDEXED BY the date index): same answer."""
+    from pactwatch.store import queries
+
+    def pages():
+        return [[a["id"] for a in loaded.agreements(party=p, limit=lim, offset=off, facets=False).items]
+                for p in ("USA", "UKR", None) for lim, off in ((1, 0), (2, 1), (50, 0))]
+
+    expected = pages()
+    monkeypatch.setattr(queries, "SQLITE_INDEX_WALK_MIN", 0)
+    assert pages() == expected
+    assert loaded.agreements(party="USA", kind="agreement", since="2021", facets=False).total == 2

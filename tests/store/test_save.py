@@ -8,7 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 from store_records import (
-    TEXT_A, framework_reports, make_record, other_records, security_agreement_2024,
+    framework_reports, make_record, other_records, security_agreement_2024,
 )
 
 from pactwatch.store import Store

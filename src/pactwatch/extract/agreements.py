@@ -564,6 +564,9 @@ class MentionFinder:
             elif low in self.commercial or nl in self.commercial:
                 commercial = True
                 start = ts
+            elif low in {"earlier", "previous", "former", "old", "existing", "original", "prior"}:
+                old = True  # "the previous agreement": an earlier one ("first" is too often "Phase One")
+                start = ts
             elif low in self.modifiers or nl in self.modifiers or low in self.generic:
                 start = ts
                 if low not in self.generic and nl not in self.generic:
@@ -903,6 +906,16 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
         main.treaty_text = True
     for c in clusters:
         _collect_parties(c, t, finder, text, title_span, treaty if c is main else None)
+        if pub_year and pub_year < 1992:
+            # Former states keep their codes: Moscow and "Russia" in a Soviet-era report are
+            # the Soviet Union (RECORD.md)
+            for p in c.parties:
+                if p.code == "RUS":
+                    p.code = "SUN"
+            seen_codes: dict[str, PartyRef] = {}
+            for p in c.parties:
+                seen_codes.setdefault(p.code, p)
+            c.parties = list(seen_codes.values())
     for c in clusters:
         _status(c, t, text)
     primaries: list[AgreementCandidate] = []
@@ -1090,7 +1103,14 @@ def _synonyms() -> dict[str, str]:
 
 def _canon(topics: Iterable[str]) -> set[str]:
     syn = _synonyms()
-    return {syn.get(t, t) for t in topics}
+    out = set()
+    for t in topics:
+        out.add(syn.get(t, t))
+        # "gas-for-beef deal" is a "gas deal" too
+        for part in re.split(r"[-–]", t):
+            if len(part) > 2 and part not in {"for", "and", "the"}:
+                out.add(syn.get(_norm_word(part), _norm_word(part)))
+    return out
 
 
 def _proper_words(c_mentions: list[AgreementMention]) -> list[frozenset[str]]:
@@ -1101,9 +1121,12 @@ def _compatible(c: AgreementCandidate, m: AgreementMention) -> int:
     """0 = a different agreement; higher = better match."""
     described = c.described()
     score = 1
-    if described and not m.bare:
+    same_name = m.proper and m.name_words and any(
+        x.proper and x.name_words and (x.name_words <= m.name_words or m.name_words <= x.name_words) for x in described)
+    if described and not m.bare and not same_name:
         # "an agreement reached in 1992" is not the deal in the news, and the news deal is
-        # not "the 1979 agreement" it replaces
+        # not "the 1979 agreement" it replaces; the same name is the same agreement though
+        # ("the 1987 INF Treaty" in a story about leaving the INF Treaty)
         c_old = all(x.old for x in described)
         if m.old != c_old:
             return 0
@@ -1317,9 +1340,17 @@ def _antecedent(clusters: list[AgreementCandidate], last_seen: dict[int, int], m
                 treaty: TreatyLayout | None) -> int | None:
     if treaty is not None:
         return 0
+    if m.old:
+        # "the previous agreement": only an earlier agreement already in the story
+        olds = [ci for ci, c in enumerate(clusters) if c.described() and all(x.old for x in c.described())]
+        return olds[-1] if olds else None
     fam = _kind_family(m.kinds)
     noun_class = _noun_class(m)
     cand = [ci for ci in range(len(clusters)) if _bare_fits(noun_class, clusters[ci])]
+    if m.determiner == "indef":
+        # "the agreement would be signed between the allies, already bound by a pact to ...":
+        # an indefinite mention beside the agreement's own is another agreement
+        cand = [ci for ci in cand if all(x.sentence != m.sentence for x in clusters[ci].mentions)]
     last_seen = {ci: se for ci, se in last_seen.items() if ci in cand}
     noun = m.text[m.noun_start - m.start:m.noun_end - m.start].lower()
     recent = sorted(last_seen.items(), key=lambda kv: -kv[1])
@@ -1388,7 +1419,14 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
     """Parties of a sentence that can be parties to an agreement: not places of events,
     companies' nationalities or meeting venues."""
     out = []
+    names = [(m.start, m.end) for m in finder.t.mentions_by_sent.get(finder.t.sentence_of(s), [])]
     for p in finder.parties_in(s, e):
+        if getattr(p, "via", "") == "capital" and any(ms <= p.start and p.end <= me for ms, me in names):
+            continue  # "the Treaty of Amsterdam", "the Paris accord": a city naming an agreement
+        if getattr(p, "via", "") == "capital" and re.match(r"\s+(?:Club|Process|Format|Group|Consensus|Charter|"
+                                                           r"Agreements?|Accords?|Declaration|Protocol)\b",
+                                                           text[p.end:p.end + 20]):
+            continue  # "the Paris Club": a body named after a city
         before = text[max(s, p.start - 25):p.start]
         after = text[p.end:p.end + 30]
         line_start = text.rfind("\n", 0, p.start) + 1
@@ -1525,7 +1563,8 @@ def _distance(c: StatusCue | Span, s: int, e: int) -> int:
 # Trade", "measures under the agreement", "rules of the treaty") is an institution in that
 # sentence, not the news: the verbs around it are about something else.
 _FRAMED = re.compile(r"\b(?:admission|accession|membership|member|members|join(?:ed|ing|s)?|under|within|"
-                     r"violat\w+|breach\w*|rules|terms|provisions|compliance|compliant|consistent|"
+                     r"violat\w+|breach\w*|break(?:ing|s)?|broke|broken|honou?r(?:ed|ing|s)?|compl(?:y|ied|ying|ies)|"
+                     r"rules|terms|provisions|compliance|compliant|consistent|"
                      r"line|pursuant|according|accordance|based|article\s+\w+)\s+(?:to\s+|of\s+|with\s+|in\s+|on\s+)?"
                      r"(?:the\s+|its\s+|a\s+|their\s+)?$", re.I)
 

@@ -181,22 +181,41 @@ def _clip(text: str, start: int, end: int | None) -> tuple[int, int]:
     return start, end
 
 
-# Treaty preambles list the parties' hopes in recitals that open with a capitalised
-# participle ("CONVINCED of the need to promote scientific and technological
-# development, ..."); what they name is context, not what the parties agree to do.
-_RECITAL = re.compile(
-    r"(?m)^[ \t]*(?:MINDFUL|CONVINCED|RECOGNI[SZ]ING|DESIRING|DESIROUS|CONSIDERING|BELIEVING|NOTING|REAFFIRMING|"
-    r"BEARING\s+IN\s+MIND|TAKING\s+INTO\s+(?:ACCOUNT|CONSIDERATION)|AWARE|CONSCIOUS|DETERMINED|RESOLVED|WISHING|"
-    r"HAVING\s+REGARD|ACKNOWLEDGING|RECALLING|EMPHASI[SZ]ING|AFFIRMING|ANXIOUS|CONFIDENT|INSPIRED|GUIDED|"
-    r"REFERRING|EXPRESSING|SEEKING|STRIVING|UNDERLINING|STRESSING|WELCOMING|ENCOURAGED|RECOGNI[SZ]E)\b[^;]*?(?:;|\n[ \t]*\n|$)"
+# Treaty preambles list the parties' hopes in recitals that open with a participle
+# ("CONVINCED of the need to promote scientific and technological development, ...",
+# "Desiring to promote mutual relations ...;"); what they name is context, not what the
+# parties agree to do. Capitalised participles open a recital anywhere a clause starts
+# (some scraped treaties keep the whole preamble on one line); title-case ones only at
+# the start of a line. A clause with an operative verb ("..., the Parties shall") is
+# not a recital.
+_RECITAL_WORDS = (
+    "MINDFUL|CONVINCED|RECOGNI[SZ]ING|DESIRING|DESIROUS|CONSIDERING|BELIEVING|NOTING|REAFFIRMING|"
+    "BEARING IN MIND|TAKING INTO (?:ACCOUNT|CONSIDERATION)|AWARE|CONSCIOUS|DETERMINED|RESOLVED|WISHING|"
+    "HAVING REGARD|ACKNOWLEDGING|RECALLING|EMPHASI[SZ]ING|AFFIRMING|ANXIOUS|CONFIDENT|INSPIRED|GUIDED|"
+    "REFERRING|EXPRESSING|STRIVING|UNDERLINING|STRESSING|WELCOMING|ENCOURAGED"
 )
+_RECITAL_END = r"(?:;|\n[ \t]*\n|$|(?=,?\s+(?:" + _RECITAL_WORDS.replace(" ", r"\s+") + r"|HAVE\s+AGREED|AGREE\s+AS)\b))"
+_RECITAL = re.compile(
+    r"(?m)(?:^|(?<=[,;:]\s)|(?<=[,;:]))[ \t]*(?:" + _RECITAL_WORDS.replace(" ", r"\s+") + r")\b[^;]*?" + _RECITAL_END
+    + r"|^[ \t]*(?:" + "|".join(w.capitalize() for w in _RECITAL_WORDS.replace("[SZ]", "[sz]").split("|")) + r")\b[^;\n]*(?:\n[^;\n]+)*?(?:;|,\s*$)"
+)
+_OPERATIVE = re.compile(r"\b(?:shall|will|intends?|agree[ds]?|undertakes?|may|hereby)\b")
 
 
 def recital_spans(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of treaty preamble recitals (see ``_RECITAL``)."""
     if not isinstance(text, str) or not text:
         return []
-    return [(m.start(), m.end()) for m in _RECITAL.finditer(text)]
+    return list(_recitals(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _recitals(text: str) -> tuple[tuple[int, int], ...]:
+    # cached: find_provisions asks for the domains of every clause of the same text
+    return tuple(
+        (m.start(), m.end()) for m in _RECITAL.finditer(text)
+        if m.end() > m.start() and not _OPERATIVE.search(m.group(0))
+    )
 
 
 def find_domains(
@@ -217,7 +236,7 @@ def find_domains(
     stops = [(m.start(), m.end()) for m in lex.stop.finditer(region)] if lex.stop else []
     if not include_recitals:
         # recitals are found on the whole text (a range may start inside one)
-        stops += [(max(0, a - start), min(end, b) - start) for a, b in recital_spans(text) if a < end and b > start]
+        stops += [(max(0, a - start), min(end, b) - start) for a, b in _recitals(text) if a < end and b > start]
     hits: list[tuple[int, int, tuple[str, ...]]] = []
     for codes, rx, singles in lex.by_domains:
         for m in rx.finditer(region):
@@ -363,7 +382,7 @@ def _actors(sentence: str) -> tuple[str, ...]:
         codes = []
         for p in find_parties(sentence):
             code = getattr(p, "code", None)
-            if getattr(p, "via", "") == "capital" and _PLACE_BEFORE.search(sentence, 0, p.start):
+            if getattr(p, "via", "") == "capital" and _PLACE_BEFORE.search(sentence[max(0, p.start - 24):p.start]):
                 continue  # "signed in Washington": a place, not an actor
             if code and code not in codes:
                 codes.append(code)

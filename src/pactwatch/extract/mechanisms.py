@@ -234,9 +234,12 @@ _TASK_AFTER = re.compile(
 _ESTABLISH_BEFORE = re.compile(
     r"\b(?:establish(?:es|ed|ing)?|set(?:s|ting)?\s+up|creat(?:e|es|ed|ing)|form(?:s|ed|ing)?|constitut(?:e|es|ed|ing)|"
     r"launch(?:es|ed|ing)?|inaugurat(?:e|es|ed|ing)|institut(?:e|es|ed)|known\s+as|called|named|entitled|"
-    r"(?:shall|will)\s+have|(?:shall|will)\s+be\s+entrusted\s+to|organs?|following)\b[^.;]{0,60}$",
+    r"(?:shall|will)\s+have|(?:shall|will)\s+be\s+entrusted\s+to|organs?|following|"
+    # holding a dialogue or a session is setting it up: "will hold annual 2+2 dialogues"
+    r"(?:shall|will|would|to|agreed\s+to)\s+(?:\w+\s+)?(?:hold|convene|conduct|organi[sz]e))\b[^.;]{0,60}$",
     re.I,
 )
+_HOLD_BEFORE = re.compile(r"\b(?:hold|convene|conduct|organi[sz]e)\b[^.;]{0,50}$", re.I)
 _ESTABLISH_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:is|are|shall\s+be|will\s+be|to\s+be)\s+(?:hereby\s+)?(?:established|set\s+up|created|formed|constituted|launched)\b", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^\s*(?:It|The\s+(?:Commission|Committee|Council|Group|Working\s+Group|Secretariat|Body))\s+(?:shall|will|is\s+to|intends\s+to)\s+(?:\w+\s+){0,3}?(?:meet|convene)", re.I)
 _MEETING_VERB = re.compile(
@@ -349,8 +352,18 @@ def find_mechanisms(text: str) -> list[MechanismMention]:
             mv = _MEETING_VERB.search(after[:300])
             permitted = bool(_PERMIT_BEFORE.search(before[-160:])) and not tasked
             scheduled = bool(freq) and mv is not None and not permitted
+            held_freq = None
+            if established and not scheduled and freq and _HOLD_BEFORE.search(before[-60:]):
+                near = find_frequencies(sent[max(0, ms - 40):me + 60])
+                held_freq = near[0][2] if near else None
+            if kind in ("meeting", "summit") and re.search(r"\b(?:been|is|are|was|were|be|am)\s+$", before[-12:]):
+                # "has been meeting regularly with ...": a verb, not a body
+                prev_end = me
+                continue
             if kind in ("meeting", "summit"):
-                regular = bool(_REGULAR.search(raw)) or bool(_REGULAR.search(before[-40:]))
+                regular = bool(_REGULAR.search(raw)) or bool(_REGULAR.search(before[-40:])) or bool(
+                    _REGULAR.match(after[:40].lstrip(" ,")) or re.match(r"\s*(?:on\s+a\s+regular\s+basis|regularly)", after)
+                )
                 if not _MODAL_HOLD.search(sent):
                     prev_end = me
                     continue
@@ -412,7 +425,7 @@ def find_mechanisms(text: str) -> list[MechanismMention]:
             bodies.append(
                 MechanismMention(
                     s0 + ms, s0 + me, raw, kind, name,
-                    freq if scheduled else None,
+                    freq if scheduled else held_freq,
                     due[0] if (tasked or established) else None,
                     due[1] if (tasked or established) else None,
                     permitted, in_passing,

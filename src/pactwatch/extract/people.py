@@ -39,8 +39,9 @@ class PersonMention:
 _SIGN_LEMMAS = frozenset({"sign", "ink", "initial", "countersign", "co-sign", "cosign", "seal"})
 _SIGN_WORD = re.compile(r"^(?:sign(?:s|ed|ing)?|ink(?:s|ed|ing)?|initial(?:l?ed|l?ing|s)?|counter-?sign(?:s|ed|ing)?|co-?sign(?:s|ed|ing)?|seal(?:s|ed|ing)?)$", re.I)
 # Do not follow these edges when collecting the noun phrase of a signer: a relative or
-# adverbial clause inside the subject can name people who did something else.
-_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "csubj"})
+# adverbial clause inside the subject can name people who did something else, and a
+# possessor is not the signer ("Kim's envoy signed", "Rotterdam's port").
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis", "xcomp", "csubj", "poss"})
 _REL_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]*$")
 _STOP_NAME_WORDS = frozenset({
@@ -109,7 +110,7 @@ def _person_spans(doc, titles, starts: list[int]) -> list[tuple[int, int]]:
                 words.append(doc[j + 1])
                 j += 2
                 continue
-            if _NAME_TOKEN.match(t.text) and t.text not in _STOP_NAME_WORDS and t.ent_type_ not in ("GPE", "DATE", "NORP") and t.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
+            if _NAME_TOKEN.match(t.text) and t.text not in _STOP_NAME_WORDS and t.ent_type_ not in ("GPE", "DATE", "NORP") and t.pos_ in ("PROPN", "NOUN", "ADJ", "X", ""):
                 words.append(t)
                 j += 1
                 continue
@@ -240,6 +241,20 @@ _REFUSE_LEMMAS = frozenset({"refuse", "decline", "reject", "fail", "hesitate", "
 _PRONOUNS = frozenset({"he", "she"})
 
 
+_ONLOOKING = frozenset({
+    "watching", "looking", "attending", "present", "witnessing", "standing", "applauding", "beaming",
+    "seated", "smiling", "clapping", "presiding", "on",
+})
+
+
+def _onlooker(p) -> bool:
+    """"signed it with President Xi watching / looking on / in attendance": a witness."""
+    if any(c.dep_ in ("acl", "advcl", "amod", "advmod", "prep") and c.lower_ in _ONLOOKING for c in p.children):
+        return True
+    nxt = p.doc[p.i + 1] if p.i + 1 < len(p.doc) else None
+    return nxt is not None and nxt.lower_ in _ONLOOKING
+
+
 def _negated(v) -> bool:
     """"did not sign", "never signed", "refused to sign", "backed out of signing"."""
     if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in v.children):
@@ -316,7 +331,7 @@ def _signer_tokens(doc, heads_out: list | None = None) -> set[int]:
             elif c.dep_ == "agent":
                 heads.extend(p for p in c.children if p.dep_ == "pobj")
             elif c.dep_ == "prep" and c.text.lower() in ("with", "alongside"):
-                heads.extend(p for p in c.children if p.dep_ == "pobj")
+                heads.extend(p for p in c.children if p.dep_ == "pobj" and p.pos_ != "VERB" and not _onlooker(p))
             elif c.dep_ == "dobj":
                 # "signed the agreement with X" often attaches "with" to the object
                 for cc in c.children:
@@ -384,7 +399,16 @@ def _near(a: str, b: str) -> bool:
 
 def find_people(doc, offset: int = 0) -> list[PersonMention]:
     """People in ``doc`` with role, party and signer flag; offsets are ``doc`` offsets
-    plus ``offset`` (the position of the doc's text in the cleaned document text)."""
+    plus ``offset`` (the position of the doc's text in the cleaned document text).
+
+    Never raises: a doc this code cannot read (no parse, an odd object) gives []."""
+    try:
+        return _find_people(doc, offset)
+    except Exception:  # a firehose finder must not take the pipeline down with it
+        return []
+
+
+def _find_people(doc, offset: int = 0) -> list[PersonMention]:
     try:
         text = doc.text
     except Exception:
@@ -420,8 +444,10 @@ def find_people(doc, offset: int = 0) -> list[PersonMention]:
         heads = []
     title_spans = [(t.start, t.end) for t in titles]
     for h in heads:
-        if h.pos_ != "PROPN" or not _NAME_TOKEN.match(h.text) or h.text in _STOP_NAME_WORDS:
-            continue
+        if h.pos_ != "PROPN" or not _NAME_TOKEN.match(h.text) or h.text in _STOP_NAME_WORDS or h.text.isupper():
+            continue  # an acronym ("RAA", "NATO") heading a signer phrase is not a person
+        if h.dep_ == "poss" or (h.i + 1 < len(doc) and doc[h.i + 1].lower_ in ("'s", "’s")):
+            continue  # "Rotterdam's port": a modifier, not the one who signs
         hs, he = h.idx, h.idx + len(h.text)
         if any(s <= hs < e for s, e in spans) or any(ps <= hs < pe for ps, pe in party_spans):
             continue

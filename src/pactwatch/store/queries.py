@@ -41,14 +41,23 @@ def filtered_ids(dialect: str, *, party=None, with_party=None, domain=None, kind
     databases read them straight off the (party, agreement_id) / (domain, agreement_id)
     indexes instead of probing every agreement.
     """
-    q = sa.select(AgreementRow.id)
     parties = [party] if isinstance(party, str) else list(party or [])
     if with_party:
         parties.append(with_party)
-    for p in parties:
-        q = q.where(AgreementRow.id.in_(sa.select(AgreementParty.agreement_id).where(AgreementParty.party == p)))
+    if parties:
+        # Start from the party index: a party-only filter (the common one) never touches the
+        # agreements table, so counting all of a frequent party's agreements stays cheap.
+        q = sa.select(AgreementParty.agreement_id.label("id")).where(AgreementParty.party == parties[0])
+        idcol = AgreementParty.agreement_id
+        if any((kind, status, role, since, until)):
+            q = q.join(AgreementRow, AgreementRow.id == AgreementParty.agreement_id)
+    else:
+        q = sa.select(AgreementRow.id)
+        idcol = AgreementRow.id
+    for p in parties[1:]:
+        q = q.where(idcol.in_(sa.select(AgreementParty.agreement_id).where(AgreementParty.party == p)))
     if domain:
-        q = q.where(AgreementRow.id.in_(sa.select(AgreementDomain.agreement_id).where(AgreementDomain.domain == domain)))
+        q = q.where(idcol.in_(sa.select(AgreementDomain.agreement_id).where(AgreementDomain.domain == domain)))
     if kind:
         q = q.where(AgreementRow.kind == kind)
     if status:
@@ -64,7 +73,7 @@ def filtered_ids(dialect: str, *, party=None, with_party=None, domain=None, kind
         param = search.query_param(dialect, text)
         if param is None:
             return None, {}
-        q = q.where(AgreementRow.id.in_(sa.text(search.agreement_ids_sql(dialect)).columns(sa.column("agreement_id"))))
+        q = q.where(idcol.in_(sa.text(search.agreement_ids_sql(dialect)).columns(sa.column("agreement_id"))))
         params["fts_q"] = param
     return q, params
 
@@ -84,28 +93,46 @@ def summary(row) -> dict:
     }
 
 
-def _order(sort: str):
+def _order(sort: str, dialect: str = "sqlite"):
     if sort == "sources":
         return [AgreementRow.n_sources.desc(), AgreementRow.id.desc()]
     if sort == "name":
         return [AgreementRow.name, AgreementRow.id]
-    # Newest first; undated agreements last (NULLs sort differently per dialect, so say it).
-    return [AgreementRow.signed_date.is_(None), AgreementRow.signed_date.desc(), AgreementRow.id.desc()]
+    # Newest first, undated last.  Written so that each database can walk the
+    # ix_agreements_date_id index backwards instead of sorting every match: SQLite puts
+    # NULLs last in DESC order by itself; PostgreSQL needs NULLS LAST (and an index
+    # declared that way, see the migration).
+    if dialect == "postgresql":
+        return [AgreementRow.signed_date.desc().nulls_last(), AgreementRow.id.desc()]
+    return [AgreementRow.signed_date.desc(), AgreementRow.id.desc()]
+
+
+# Above this many matches, a page in date order is read by walking ix_agreements_date_id
+# (stopping after `limit` hits) rather than by sorting all matches: measured on 71k
+# agreements, 6 ms instead of 40 ms for a party in 25k of them; for a party in 300 the
+# sort is faster (0.3 ms against 1.6 ms).
+SQLITE_INDEX_WALK_MIN = 2000
 
 
 def agreements(session: Session, dialect: str, *, limit=50, offset=0, sort="date", facets=True, **filters) -> dict:
     ids, params = filtered_ids(dialect, **filters)
     if ids is None:
         return {"total": 0, "limit": limit, "offset": offset, "items": [], "facets": {}}
-    # Page of ids first, over narrow rows (id + sort keys); count(*) OVER () gives the total
-    # in the same pass so a full-text filter runs once.  Only then the page's rows are read.
-    page = session.execute(
-        sa.select(AgreementRow.id, sa.func.count().over()).where(AgreementRow.id.in_(ids))
-        .order_by(*_order(sort)).limit(limit).offset(offset), params).all()
-    if page:
-        total = page[0][1]
+    # Page of ids first, over narrow rows (id + sort keys); the page's full rows are read after.
+    page_q = sa.select(AgreementRow.id).where(AgreementRow.id.in_(ids)).order_by(*_order(sort, dialect))
+    if filters.get("text"):
+        # count(*) OVER () gives the total in the same pass, so the full-text filter runs once.
+        page = session.execute(page_q.add_columns(sa.func.count().over()).limit(limit).offset(offset), params).all()
+        total = page[0][1] if page else None
+        if total is None:
+            total = session.execute(sa.select(sa.func.count()).select_from(ids.subquery()), params).scalar_one()
     else:
+        # Index-only filters: counting first is cheap, and tells SQLite (whose planner would
+        # otherwise sort every match) when walking the date index is the faster way to a page.
         total = session.execute(sa.select(sa.func.count()).select_from(ids.subquery()), params).scalar_one()
+        if dialect == "sqlite" and sort == "date" and total > SQLITE_INDEX_WALK_MIN:
+            page_q = page_q.with_hint(AgreementRow, "INDEXED BY ix_agreements_date_id", "sqlite")
+        page = session.execute(page_q.limit(limit).offset(offset), params).all() if total else []
     page_ids = [r[0] for r in page]
     rows = {r.id: r for r in session.execute(
         sa.select(*[getattr(AgreementRow, c) for c in _SUMMARY_COLS]).where(AgreementRow.id.in_(page_ids)))}

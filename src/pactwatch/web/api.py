@@ -152,7 +152,7 @@ def compare(request: Request,
     return {"agreements": result["agreements"], "matrix": result["matrix"]}
 
 
-@router.get("/timeline", summary="Agreements over time (dated events and counts per year)")
+@router.get("/timeline", summary="Agreements over time: signings per year, the `limit` most recent signings and due dates")
 def timeline(request: Request, f: Annotated[Filters, Depends(filters)],
              limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict:
     return data.timeline(store(request), f.model_dump(), limit=limit)

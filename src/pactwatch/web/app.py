@@ -18,8 +18,10 @@ after calling ``templating.add_template_dir``.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import importlib
+import threading
 import logging
 import os
 from pathlib import Path
@@ -213,11 +215,12 @@ def check_token(request: Request) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def create_app(db_url: str | None = None, token: str | None = None, *, store=None) -> FastAPI:
+def create_app(db_url: str | None = None, token: str | None = None, *, store=None, warm: bool = True) -> FastAPI:
     """Build the web app over the database at ``db_url`` (default: $PACTWATCH_DB or ./pactwatch.db).
 
     ``token`` enables ``POST /api/documents`` for clients sending ``Authorization: Bearer TOKEN``.
-    ``store`` lets a caller share an already-open Store.
+    ``store`` lets a caller share an already-open Store.  ``warm`` precomputes the
+    whole-database views (facets, network, timeline) in a background thread at startup.
     """
     from pactwatch.web import api, pages
 
@@ -225,7 +228,16 @@ def create_app(db_url: str | None = None, token: str | None = None, *, store=Non
         from pactwatch.store import Store
 
         store = Store(db_url or os.environ.get("PACTWATCH_DB") or DEFAULT_DB)
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        from pactwatch.web import data
+
+        if warm:
+            threading.Thread(target=data.warm, args=(store,), name="pactwatch-warm", daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="pactwatch",
         version=__version__,
         description="Evidence-linked database of international agreements. Every value links to the "

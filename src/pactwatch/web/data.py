@@ -9,6 +9,7 @@ web API clear the cache.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -16,15 +17,24 @@ from collections import Counter
 
 from pactwatch.web import views
 
+log = logging.getLogger("pactwatch.web")
+
 # Seconds an aggregate view stays cached.  New ingests show up after at most this long
 # (writes through POST /api/documents invalidate at once).
 AGGREGATE_TTL = 60.0
 
 
 class _TTLCache:
-    def __init__(self, ttl: float, size: int = 256):
+    """A small cache that serves a stale value while one thread recomputes it.
+
+    Aggregates over the whole database take seconds on a large one; an analyst should
+    get the last value at once (at most ``ttl`` seconds old) rather than wait again.
+    """
+
+    def __init__(self, ttl: float, size: int = 512):
         self.ttl, self.size = ttl, size
         self._data: dict = {}
+        self._refreshing: set = set()
         self._lock = threading.Lock()
 
     def get_or_compute(self, key, fn):
@@ -33,12 +43,32 @@ class _TTLCache:
             hit = self._data.get(key)
             if hit and now - hit[0] < self.ttl:
                 return hit[1]
+            stale = hit is not None and key not in self._refreshing
+            if stale:
+                self._refreshing.add(key)
+        if stale:
+            threading.Thread(target=self._refresh, args=(key, fn), daemon=True).start()
+            return hit[1]
+        if hit is not None:  # another thread is already refreshing it
+            return hit[1]
         value = fn()
+        self._put(key, value)
+        return value
+
+    def _refresh(self, key, fn):
+        try:
+            self._put(key, fn())
+        except Exception:  # the stale value stays; the next request retries
+            log.exception("refreshing a cached view failed")
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
+
+    def _put(self, key, value):
         with self._lock:
             if len(self._data) >= self.size:
                 self._data.clear()
             self._data[key] = (time.monotonic(), value)
-        return value
 
     def clear(self):
         with self._lock:
@@ -49,7 +79,9 @@ _cache = _TTLCache(AGGREGATE_TTL)
 
 
 def _key(store, *parts):
-    return (id(store),) + tuple(parts)
+    # By database URL, not object identity: ids are reused after garbage collection, and
+    # two Stores on one database see the same data anyway.
+    return (str(getattr(store, "url", id(store))),) + tuple(parts)
 
 
 def clear_cache() -> None:
@@ -66,9 +98,121 @@ def store_filters(f: dict) -> dict:
             "since": f.get("since") or None, "until": f.get("until") or None, "text": f.get("q") or None}
 
 
-def search(store, f: dict, *, limit: int = 20, offset: int = 0) -> dict:
-    page = store.agreements(limit=limit, offset=offset, **store_filters(f))
+def search(store, f: dict, *, limit: int = 20, offset: int = 0, facet_budget: float | None = None) -> dict:
+    """One page of the listing with facet counts.
+
+    Facets count over every match, so they cost more than the page itself and do not
+    depend on the page: they are cached per filter set (stale-while-refresh) and the page
+    is asked for without them.  The unfiltered first view, the landing page, uses an
+    index-ordered query of its own (see ``_all_agreements_page``).  ``facet_budget``:
+    seconds to wait for uncached facet counts of a large match (None: wait for them).
+    """
+    sf = store_filters(f)
+    fkey = tuple(sorted(sf.items()))
+    if not any(sf.values()):
+        page = _all_agreements_page(store, limit, offset)
+    else:
+        # Filtered pages are cached too: paging back and forth, or the pages linked from
+        # the network and timeline, repeat the same queries.
+        page = dict(_cache.get_or_compute(
+            _key(store, "page", fkey, limit, offset),
+            lambda: _dump(store.agreements(limit=limit, offset=offset, facets=False, **sf))))
+    # Few matches count in milliseconds: wait for them.  Many: wait at most the budget.
+    budget = facet_budget if page["total"] > FACET_WAIT_BELOW else None
+    page["facets"] = _facets_within(store, sf, fkey, budget) if page["total"] else {}
+    page["facets_pending"] = page["total"] > 0 and page["facets"] is None
+    if page["facets"] is None:
+        page["facets"] = {}
+    return page
+
+
+# Seconds a page waits for facet counts it does not have yet.  Counting facets over a
+# broad full-text match takes seconds on a large database; past this budget the page is
+# served without them (it says so) while the counting finishes for the next view.
+FACET_BUDGET = 0.15
+FACET_WAIT_BELOW = 5000
+_pending: dict = {}
+_pending_lock = threading.Lock()
+
+
+def _facets_within(store, sf: dict, fkey, budget: float):
+    key = _key(store, "facets", fkey)
+    with _cache._lock:
+        hit = _cache._data.get(key)
+    if hit is not None:
+        return _cache.get_or_compute(key, lambda: _facets(store, sf))  # fresh, or stale + refresh
+    with _pending_lock:
+        ev = _pending.get(key)
+        if ev is None:
+            ev = _pending[key] = threading.Event()
+
+            def run():
+                try:
+                    _cache.get_or_compute(key, lambda: _facets(store, sf))
+                except Exception:
+                    log.exception("counting facets failed")
+                finally:
+                    with _pending_lock:
+                        _pending.pop(key, None)
+                    ev.set()
+
+            threading.Thread(target=run, daemon=True).start()
+    if ev.wait(budget):
+        with _cache._lock:
+            hit = _cache._data.get(key)
+        return hit[1] if hit else None
+    return None
+
+
+def _dump(page) -> dict:
     return page.model_dump() if hasattr(page, "model_dump") else dict(page)
+
+
+def _facets(store, sf: dict) -> dict:
+    return _dump(store.agreements(limit=1, offset=0, facets=True, **sf))["facets"]
+
+
+def _all_agreements_page(store, limit: int, offset: int) -> dict:
+    """Newest first over all agreements, read straight off the signed_date index.
+
+    Thin query the Store lacks (reported to the store's owner): ``Store.agreements()``
+    without filters orders by ``signed_date IS NULL, signed_date DESC`` over a subquery,
+    which sorts every row (~300 ms at 100k documents).  Same order and item shape here:
+    dated agreements newest first, then undated ones, ties by id descending.
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from pactwatch.store.models import AgreementRow as A
+    from pactwatch.store.queries import summary
+
+    total, dated = _cache.get_or_compute(_key(store, "counts"), lambda: _counts(store))
+    with Session(store.engine) as s:
+        rows = []
+        if offset < dated:
+            order = [A.signed_date.desc(), A.id.desc()]
+            if store.dialect == "postgresql":  # PostgreSQL puts NULLs first in DESC
+                order = [A.signed_date.desc().nulls_last(), A.id.desc()]
+            rows += s.scalars(sa.select(A).where(A.signed_date.is_not(None)).order_by(*order)
+                              .limit(limit).offset(offset)).all()
+        if len(rows) < limit:
+            rows += s.scalars(sa.select(A).where(A.signed_date.is_(None)).order_by(A.id.desc())
+                              .limit(limit - len(rows)).offset(max(0, offset - dated))).all()
+        items = [summary(r) for r in rows]
+    return {"total": total, "limit": limit, "offset": offset, "items": items, "facets": {}}
+
+
+def _counts(store) -> tuple[int, int]:
+    """(all agreements, dated agreements)."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from pactwatch.store.models import AgreementRow as A
+
+    with Session(store.engine) as s:
+        total = s.execute(sa.select(sa.func.count()).select_from(A)).scalar_one()
+        dated = s.execute(sa.select(sa.func.count()).select_from(A).where(A.signed_date.is_not(None))).scalar_one()
+    return total, dated
 
 
 # --------------------------------------------------------------------------- one agreement
@@ -106,47 +250,76 @@ def compare(store, ids: list[int]) -> dict:
 
 
 def timeline(store, f: dict, *, limit: int = 1000) -> dict:
-    """Dated events (signings and due dates) for the given filters, plus counts per year.
+    """Signings per year (all of them) and the ``limit`` most recent signings and due dates.
 
-    The Store's timeline filters by party or pair; the other filters are applied here.
+    Thin query the Store lacks (reported to the store's owner): ``Store.timeline()``
+    returns every event of every agreement (25 s for 100k documents), while a chart needs
+    counts per year plus a bounded set of points.  Filters as the listing's.
     """
-    party, other = f.get("party"), f.get("with_party")
-
-    def compute():
-        if party and other:
-            return store.timeline(pair=(party, other))
-        if party or other:
-            return store.timeline(party=party or other)
-        return store.timeline()
-
-    events = _cache.get_or_compute(_key(store, "timeline", party, other), compute)
-    events = [e for e in events if _event_matches(e, f)]
-    per_year = Counter(int(str(e["date"])[:4]) for e in events if e.get("event") != "due")
-    signings = [e for e in events if e.get("event") != "due"]
-    return {"total": len(signings), "events": events[:limit], "truncated": len(events) > limit,
-            "per_year": [{"year": y, "count": n} for y, n in sorted(per_year.items())]}
+    key = _key(store, "timeline", tuple(sorted((k, v) for k, v in f.items() if v)), limit)
+    return _cache.get_or_compute(key, lambda: _timeline(store, f, limit))
 
 
-def _event_matches(e: dict, f: dict) -> bool:
-    if f.get("domain") and f["domain"] not in (e.get("domains") or []):
-        return False
-    if f.get("kind") and e.get("kind") != f["kind"]:
-        return False
-    if f.get("status") and e.get("status") != f["status"]:
-        return False
-    d = str(e.get("date") or "")
-    if f.get("since") and d < f["since"]:
-        return False
-    if f.get("until") and d[:len(f["until"])] > f["until"]:
-        return False
-    return True
+def _timeline(store, f: dict, limit: int) -> dict:
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from pactwatch.store.models import AgreementDomain, AgreementParty, AgreementRow as A, MechanismRow
+
+    conds = []
+    for p in (f.get("party"), f.get("with_party")):
+        if p:
+            conds.append(A.id.in_(sa.select(AgreementParty.agreement_id).where(AgreementParty.party == p)))
+    if f.get("domain"):
+        conds.append(A.id.in_(sa.select(AgreementDomain.agreement_id).where(AgreementDomain.domain == f["domain"])))
+    if f.get("kind"):
+        conds.append(A.kind == f["kind"])
+    if f.get("status"):
+        conds.append(A.status == f["status"])
+    if f.get("since"):
+        conds.append(A.signed_date >= f["since"])
+    if f.get("until"):
+        conds.append(A.signed_date <= f["until"] + {4: "-12-31", 7: "-31"}.get(len(f["until"]), ""))
+    with Session(store.engine) as s:
+        per_year = s.execute(sa.select(A.year, sa.func.count()).where(A.signed_date.is_not(None), *conds)
+                             .group_by(A.year).order_by(A.year)).all()
+        order = [A.signed_date.desc(), A.id.desc()]
+        rows = s.execute(sa.select(A.id, A.name, A.signed_date, A.status, A.kind, A.parties, A.domains)
+                         .where(A.signed_date.is_not(None), *conds).order_by(*order).limit(limit)).all()
+        dues = s.execute(sa.select(MechanismRow.due, MechanismRow.kind, MechanismRow.name, MechanismRow.id, A.id,
+                                   A.name, A.status, A.kind, A.parties, A.domains)
+                         .join(A, A.id == MechanismRow.agreement_id)
+                         .where(MechanismRow.due.is_not(None), *conds)
+                         .order_by(MechanismRow.due.desc()).limit(100)).all()
+    events = [{"date": d, "event": st or "signed", "agreement_id": i, "name": n, "kind": k, "status": st,
+               "parties": list(ps or []), "domains": list(ds or []), "detail": None}
+              for i, n, d, st, k, ps, ds in reversed(rows)]
+    events += [{"date": due, "event": "due", "agreement_id": aid, "name": an, "kind": ak, "status": ast,
+                "parties": list(ps or []), "domains": list(ds or []),
+                "detail": f"{mk}: {mn}" if mn else mk, "mechanism_id": mid}
+               for due, mk, mn, mid, aid, an, ast, ak, ps, ds in dues]
+    events.sort(key=lambda e: (e["date"], e["agreement_id"], e["event"]))
+    total = sum(n for y, n in per_year)
+    return {"total": total, "events": events, "truncated": total > len(rows),
+            "per_year": [{"year": y, "count": n} for y, n in per_year if y is not None]}
 
 
 def network(store, f: dict, *, min_count: int = 1, max_nodes: int = 80) -> dict:
-    """Party network for the filters the Store's network supports (party, domain, dates)."""
+    """Party network for the filters the Store's network supports (party, domain, dates).
+
+    The whole view (not only the Store's answer) is cached: trimming thousands of edges
+    to the ``max_nodes`` busiest parties is itself work on a large database.
+    """
     args = {"party": f.get("party") or None, "domain": f.get("domain") or None,
             "since": f.get("since") or None, "until": f.get("until") or None}
-    net = _cache.get_or_compute(_key(store, "network", tuple(sorted(args.items()))), lambda: store.network(**args))
+    akey = tuple(sorted(args.items()))
+    return _cache.get_or_compute(
+        _key(store, "network-view", akey, min_count, max_nodes),
+        lambda: _network_view(_cache.get_or_compute(_key(store, "network", akey), lambda: store.network(**args)),
+                              min_count, max_nodes))
+
+
+def _network_view(net: dict, min_count: int, max_nodes: int) -> dict:
     edges = [e for e in net["edges"] if int(e.get("count") or 0) >= min_count]
     linked = Counter()
     for e in edges:
@@ -169,6 +342,33 @@ def _top(domains) -> str | None:
     if isinstance(domains, list):
         domains = Counter(domains)
     return min(domains, key=lambda d: (-domains[d], d))
+
+
+WARM_PARTIES = 20
+TIMELINE_WARM = 800  # = pages.TIMELINE_POINTS
+
+
+def warm(store) -> None:
+    """Compute the views every visitor starts from (landing facets, network, timeline, deadlines).
+
+    Run in a background thread when the app starts, so the first analyst does not wait
+    for whole-database aggregates; errors only cost the head start.
+    """
+    try:
+        first = search(store, {}, limit=20)
+        network(store, {})
+        timeline(store, {}, limit=TIMELINE_WARM)
+        # The tracker creates its bodies for new mechanisms on first read: a one-time
+        # cost of seconds on a large database, better paid here than by a visitor.
+        from pactwatch.web.deadlines import deadlines
+
+        deadlines(store, limit=1)
+        # The parties analysts start from: their network and timeline.
+        for fv in (first.get("facets") or {}).get("party", [])[:WARM_PARTIES]:
+            network(store, {"party": fv["value"]})
+            timeline(store, {"party": fv["value"]}, limit=TIMELINE_WARM)
+    except Exception:
+        log.exception("warming the aggregate views failed")
 
 
 # --------------------------------------------------------------------------- writes

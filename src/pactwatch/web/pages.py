@@ -47,6 +47,10 @@ class FormRoute(APIRoute):
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 PAGE_SIZE = 20
+# Points drawn on the timeline: the most recent signings (bars count all of them).  More
+# dots than this are unreadable and slow to render.
+TIMELINE_POINTS = 800
+NETWORK_EDGES = 300
 
 Party = Annotated[str | None, Query(max_length=64, pattern=TEXT_RE)]
 
@@ -102,7 +106,7 @@ def search_page(
     f = {"q": q, "party": party, "with_party": with_party, "domain": domain, "kind": kind, "status": status,
          "since": since or (f"{year:04d}" if year else None), "until": until or (f"{year:04d}" if year else None)}
     check_range(f["since"], f["until"])
-    result = data.search(_store(request), f, limit=size, offset=(page - 1) * size)
+    result = data.search(_store(request), f, limit=size, offset=(page - 1) * size, facet_budget=data.FACET_BUDGET)
     docs = data.search_documents(_store(request), q, limit=5) if q else []
     for d in docs:
         d["snippet_html"] = snippet_html(d.get("snippet"))
@@ -272,6 +276,21 @@ def compare_page(request: Request, ids: Annotated[list[str] | None, Query(max_le
 # --------------------------------------------------------------------------- timeline
 
 
+def cached_page(request: Request, build):
+    """Serve a whole rendered page from the aggregate cache (same TTL and refresh).
+
+    Timeline and network pages are pure functions of the database and the query string,
+    and rendering hundreds of SVG elements costs more than reading the cached data.
+    """
+    key = data._key(_store(request), "html", request.url.path, str(request.url.query))
+    body, status = data._cache.get_or_compute(key, lambda: _render_body(build()))
+    return HTMLResponse(body, status_code=status)
+
+
+def _render_body(response) -> tuple[bytes, int]:
+    return bytes(response.body), response.status_code
+
+
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(
     request: Request,
@@ -283,19 +302,23 @@ def timeline_page(
     until: Annotated[str | None, Query(pattern=DATE_RE)] = None,
 ):
     check_range(since, until)
-    f = {"party": party, "with_party": with_party, "domain": domain, "kind": kind, "since": since, "until": until}
-    tl = data.timeline(_store(request), f, limit=20000)
-    signings = [e for e in tl["events"] if e.get("event") != "due"]
-    chart = views.timeline_chart(
-        [{"id": e["agreement_id"], "name": e["name"], "date": e["date"], "parties": e.get("parties") or [],
-          "status": e.get("status")} for e in signings[-3000:]],
-        max_lanes=1 if party and with_party else 14)
-    parties = [p["value"] for p in data.search(_store(request), {}, limit=1)["facets"].get("party", [])]
-    recent = sorted(signings, key=lambda e: str(e["date"]), reverse=True)[:50]
-    dues = [e for e in tl["events"] if e.get("event") == "due"][:50]
-    return render(request, "timeline.html", {"chart": chart, "f": f, "recent": recent, "dues": dues,
-                                             "total": tl["total"], "parties": parties, "DOMAINS": DOMAINS,
-                                             "KINDS": KINDS, "STATUS_COLORS": views.STATUS_COLORS})
+
+    def build():
+        f = {"party": party, "with_party": with_party, "domain": domain, "kind": kind, "since": since, "until": until}
+        tl = data.timeline(_store(request), f, limit=TIMELINE_POINTS)
+        signings = [e for e in tl["events"] if e.get("event") != "due"]
+        chart = views.timeline_chart(
+            [{"id": e["agreement_id"], "name": e["name"], "date": e["date"], "parties": e.get("parties") or [],
+              "status": e.get("status")} for e in signings],
+            max_lanes=1 if party and with_party else 14, per_year={y["year"]: y["count"] for y in tl["per_year"]})
+        parties = [p["value"] for p in data.search(_store(request), {}, limit=1)["facets"].get("party", [])]
+        recent = sorted(signings, key=lambda e: str(e["date"]), reverse=True)[:50]
+        dues = sorted((e for e in tl["events"] if e.get("event") == "due"), key=lambda e: e["date"], reverse=True)[:50]
+        return render(request, "timeline.html", {"chart": chart, "f": f, "recent": recent, "dues": dues,
+                                                 "total": tl["total"], "drawn": len(signings), "truncated": tl["truncated"], "parties": parties, "DOMAINS": DOMAINS,
+                                                 "KINDS": KINDS, "STATUS_COLORS": views.STATUS_COLORS})
+
+    return cached_page(request, build)
 
 
 # --------------------------------------------------------------------------- network
@@ -312,14 +335,22 @@ def network_page(
     max_nodes: Annotated[int, Query(ge=2, le=200)] = 60,
 ):
     check_range(since, until)
-    f = {"party": party, "domain": domain, "since": since, "until": until}
-    net = data.network(_store(request), f, min_count=min_count, max_nodes=max_nodes)
-    chart = views.network_chart([{"id": n["id"], "count": n.get("agreements", 0)} for n in net["nodes"]],
-                                net["edges"], max_nodes=max_nodes)
-    top_edges = sorted(net["edges"], key=lambda e: (-e["count"], e["source"], e["target"]))[:25]
-    return render(request, "network.html", {"chart": chart, "f": f, "min_count": min_count, "max_nodes": max_nodes,
-                                            "hidden": net["hidden_nodes"], "top_edges": top_edges,
-                                            "DOMAINS": DOMAINS, "labels": {n["id"]: n.get("label") for n in net["nodes"]}})
+
+    def build():
+        f = {"party": party, "domain": domain, "since": since, "until": until}
+        net = data.network(_store(request), f, min_count=min_count, max_nodes=max_nodes)
+        # The strongest links only: past a few hundred chords the picture is a hairball and
+        # the page heavy; the table and the pair searches still reach every link.
+        drawn = sorted(net["edges"], key=lambda e: (-e["count"], e["source"], e["target"]))[:NETWORK_EDGES]
+        chart = views.network_chart([{"id": n["id"], "count": n.get("agreements", 0)} for n in net["nodes"]],
+                                    drawn, max_nodes=max_nodes)
+        chart["hidden_edges"] = max(0, len(net["edges"]) - len(drawn))
+        top_edges = sorted(net["edges"], key=lambda e: (-e["count"], e["source"], e["target"]))[:25]
+        return render(request, "network.html", {"chart": chart, "f": f, "min_count": min_count, "max_nodes": max_nodes,
+                                                "hidden": net["hidden_nodes"], "top_edges": top_edges,
+                                                "DOMAINS": DOMAINS, "labels": {n["id"]: n.get("label") for n in net["nodes"]}})
+
+    return cached_page(request, build)
 
 
 # --------------------------------------------------------------------------- deadlines

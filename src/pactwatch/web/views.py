@@ -191,18 +191,21 @@ STATUS_COLORS = {
 }
 
 
-def timeline_chart(events: list[dict], width: int = 1100, lane_h: int = 30, max_lanes: int = 14) -> dict:
+def timeline_chart(events: list[dict], width: int = 1100, lane_h: int = 30, max_lanes: int = 14,
+                   per_year: dict[int, int] | None = None) -> dict:
     """Geometry of the timeline SVG: a per-year bar chart and a lane per party.
 
     ``events``: dicts with ``id``, ``name``, ``date`` (YYYY[-MM[-DD]]), ``parties``, ``status``.
-    Undated events are counted apart (they cannot be placed).
+    Undated events are counted apart (they cannot be placed).  ``per_year``: counts for
+    the bars when ``events`` is only a sample (the most recent) of a larger set.
     """
     dated = [e for e in events if _year_of(e.get("date"))]
     undated = len(events) - len(dated)
     if not dated:
         return {"empty": True, "undated": undated, "width": width, "height": 0}
     years = [_year_of(e["date"]) for e in dated]
-    y0, y1 = min(years), max(years) + 1
+    all_years = years + list(per_year or {})
+    y0, y1 = min(all_years), max(all_years) + 1
     left, right = 150, 20
     plot_w = width - left - right
     span = max(1, y1 - y0)
@@ -211,7 +214,7 @@ def timeline_chart(events: list[dict], width: int = 1100, lane_h: int = 30, max_
         return round(left + (v - y0) / span * plot_w, 1)
 
     # Bars: agreements per year.
-    per_year = Counter(years)
+    per_year = Counter(per_year) if per_year else Counter(years)
     bar_h = 90
     top = 20
     peak = max(per_year.values())

@@ -214,6 +214,12 @@ def upgrade() -> None:
     op.create_index(op.f('ix_evidence_report_id'), 'evidence', ['report_id'], unique=False)
 
     dialect = op.get_bind().dialect.name
+    # The listing order (newest first, undated last) as an index, so `agreements --party X`
+    # reads the first page off it instead of sorting all of X's agreements.
+    if dialect == "postgresql":
+        op.execute("CREATE INDEX ix_agreements_date_id ON agreements (signed_date DESC NULLS LAST, id DESC)")
+    else:
+        op.execute("CREATE INDEX ix_agreements_date_id ON agreements (signed_date, id)")
     if dialect == "sqlite":
         _sqlite_fts_up()
     elif dialect == "postgresql":
@@ -268,6 +274,7 @@ def _postgres_fts_up() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_agreements_date_id")
     if op.get_bind().dialect.name == "sqlite":
         for name in ("documents_fts_ai", "documents_fts_ad", "documents_fts_au",
                      "provisions_fts_ai", "provisions_fts_ad", "provisions_fts_au"):
