@@ -89,7 +89,7 @@ def run_mode(mode: str, limit: int | None, batch_size: int, tmp: str) -> dict:
         from dask.distributed import LocalCluster
 
         cluster = LocalCluster(n_workers=int(mode[4:]), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+                               dashboard_address=":0", silence_logs=40)
         kw["scheduler"] = cluster.scheduler_address
     else:
         kw["workers"] = int(mode)

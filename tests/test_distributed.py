@@ -16,7 +16,7 @@ def cluster():
     # Two worker processes of one thread each, as on a small real cluster; each loads the
     # model once (the pipeline runs _worker_init on every worker).
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=40) as c:
+                                  dashboard_address=":0", silence_logs=40) as c:
         yield c
 
 

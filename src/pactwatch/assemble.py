@@ -37,7 +37,15 @@ _FLOW = re.compile(r"\b(?:aid|assistance|financ\w*|fund\w*|grant\w*|loans?|packa
                    r"billion\s+in|FMF|Foreign\s+Military\s+Financing)\b", re.I)
 # ... and words that say a sum is the size of something else (trade volume, war costs).
 _NOT_FLOW = re.compile(r"\b(?:worth|trade\s+(?:volume|between)|bilateral\s+trade|exports?|imports?|GDP|"
-                       r"market|revenue|cost\s+of|spent\s+more|valued|turnover)\b", re.I)
+                       r"market|revenue|cost\s+of|spent\s+more|valued|turnover|deficit|surplus|peaked|reserves|"
+                       r"debt\s+of|debts\s+of|owes|owed)\b", re.I)
+# ... or says the sum is a stock the country has ("19 billion dlr foreign debt")
+_STOCK_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:foreign\s+|external\s+|public\s+|national\s+)?"
+                          r"(?:debt|deficit|surplus|reserves|economy|GDP)\b", re.I)
+# A period that is not the agreement's term: "ending an 18-month dispute"
+_NOT_TERM_AFTER = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:dispute|war|conflict|strike|standoff|stand-off|negotiations|"
+                             r"talks|process|delay|ban|freeze|suspension|moratorium|absence|hiatus|campaign|"
+                             r"fight|fighting|siege|crisis|row|impasse|stalemate|sentence|prison)\b", re.I)
 
 
 # A sum in parentheses right after another one, or introduced as an equivalent, restates it.
@@ -225,6 +233,8 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
                 continue  # "1.6 billion dollars (approximately Ksh207 billion)": the same sum again
             if not own_value and _NOT_FLOW.search(text[max(s, mny.start - 30):mny.start]):
                 continue
+            if not own_value and _STOCK_AFTER.match(text[mny.end:mny.end + 40]):
+                continue
             key = (round(float(mny.amount)), mny.currency)
             if key in seen_amounts:
                 continue
@@ -254,6 +264,10 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
                 sp = (d.start, d.end)
                 if d.years is None or _inside(sp, other_names):
                     continue
+                if _NOT_TERM_AFTER.match(text[d.end:d.end + 40]) or re.search(
+                        r"\b(?:after|since|ago|over\s+the\s+past|for\s+the\s+past|during\s+the|last)\s+$",
+                        text[max(0, d.start - 20):d.start], re.I):
+                    continue  # a period of something else, or one already past
                 if not c.treaty_text and _sentence_index(ann.sentences, d.start) not in own:
                     continue
                 if c.treaty_text and not re.search(r"\b(?:remain\s+in\s+force|valid|period\s+of|duration|term)\b",

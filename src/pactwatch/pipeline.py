@@ -382,7 +382,12 @@ def ingest(paths: Iterable[str] | str, store, *, workers: int = 1, scheduler=Non
                     seen.append((item, doc_id, h))
                     continue
                 todo.append((item, doc_id, h))
-            _mark_seen(store, seen)
+            try:
+                _mark_seen(store, seen)
+            except Exception as exc:  # e.g. disk full: the notes only save work on a rerun,
+                # which triages these documents again; losing them must not stop the run
+                stats._fail("store", f"could not note {len(seen)} triaged-out document(s) as seen: "
+                                     f"{type(exc).__name__}: {_one_line(exc)}")
             if len(todo) >= batch_size:
                 submit()
             elif progress:

@@ -385,3 +385,32 @@ def test_compliance_frame_gives_no_status():
     rec = pw_extract(text, published="1987-03-23")
     for ag in rec.agreements:
         assert ag.status != "signed"
+
+
+def test_company_contracts_won_or_with_tickers_are_not_agreements():
+    for text in [
+        "British Aerospace wins Swiss deal\n\nBritish Aerospace Plc said it won a deal to supply Switzerland "
+        "with training aircraft.",
+        "Madagascar extends oil exploration agreement\n\nMadagascar extended its oil exploration agreement with "
+        "Amoco Corp <AN> and Occidental Petroleum Corp <OXY> for two years, the companies said.",
+    ]:
+        assert _primaries(pw_extract(text, published="1987-04-01")) == []
+
+
+def test_broker_and_city_in_name_are_not_parties():
+    text = ("Israel and Hamas agreed to an Egyptian-brokered truce on Wednesday, officials in Cairo said.")
+    _, ag = _one_primary(text, published="2012-11-22")
+    assert ag.parties == ["Hamas", "ISR"]
+    text = ("Japan and Germany reaffirmed the Paris accord on currency stability on Tuesday, finance ministry "
+            "officials said.")
+    rec = pw_extract(text, published="1987-04-08")
+    accord = [a for a in rec.agreements if "Paris accord" in a.name]
+    assert accord and accord[0].parties == ["DEU", "JPN"]
+    assert accord[0].name == "Paris accord on currency stability"
+
+
+def test_domestic_headline_deal_leaves_background_pacts_mentioned():
+    text = ("Rivals sign power-sharing deal in Kabul\n\nAfghanistan's presidential rivals signed a power-sharing "
+            "deal on Sunday. The deal clears the way for a bilateral security agreement with the United States.")
+    rec = pw_extract(text, published="2014-09-21")
+    assert all(a.role == "mentioned" for a in rec.agreements if "security" in a.name)

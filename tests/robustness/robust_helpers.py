@@ -17,8 +17,6 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 PACTWATCH = str(Path(sys.executable).with_name("pactwatch"))
 
@@ -107,6 +105,15 @@ def stop_group(proc: subprocess.Popen, sig=signal.SIGKILL) -> None:
         proc.communicate(timeout=30)
 
 
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_for(pred, timeout: float, interval: float = 0.1) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -131,6 +138,23 @@ def store_fingerprint(store) -> dict:
     ags = sorted((a["name"], tuple(a["parties"]), a["kind"], a["n_sources"])
                  for a in store.agreements(limit=10_000, facets=False).items)
     return {"counts": counts, "docs": docs, "agreements": ags}
+
+
+def cli_reference(tmp_path: Path, feed: Path) -> dict:
+    """Fingerprint of one uninterrupted `pactwatch ingest` of ``feed`` into a fresh database.
+
+    Tests that run the CLI compare against this rather than the session-wide in-process
+    ``reference``: taken minutes apart, the two could see different extractor code while
+    colleagues edit the working tree, and the comparison would then fail for a reason that
+    has nothing to do with the fault under test.
+    """
+    from pactwatch.store import Store
+
+    url = f"sqlite:///{tmp_path / ('reference-' + uuid.uuid4().hex[:8] + '.db')}"
+    r = run_cli("ingest", str(feed), "--db", url, "--no-progress")
+    assert r.returncode == 0, r.stderr[-2000:]
+    with Store(url) as store:
+        return store_fingerprint(store)
 
 
 def assert_no_duplicates(store) -> None:

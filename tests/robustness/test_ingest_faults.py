@@ -20,8 +20,8 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 from robust_helpers import (
-    assert_no_duplicates, run_cli, start_cli, stop_group, store_fingerprint, terminate_backends, wait_for,
-    write_feed,
+    assert_no_duplicates, cli_reference, run_cli, start_cli, stop_group, store_fingerprint, terminate_backends,
+    wait_for, write_feed,
 )
 
 from pactwatch.pipeline import ingest
@@ -83,7 +83,7 @@ def test_worker_crash_mid_batch(tmp_path, fault_docs, reference, monkeypatch):
     assert [f["doc_id"] for f in failures if f["doc_id"]] and {f["doc_id"] for f in failures if f["doc_id"]} == {POISON}
 
 
-def test_worker_process_killed_from_outside(tmp_path, fault_docs, reference):
+def test_worker_process_killed_from_outside(tmp_path, fault_docs):
     """SIGKILL to one extraction worker of a running `pactwatch ingest --workers 2` (the OOM
     killer's way): the run replaces the pool, redoes the lost batch and ends normally."""
     import psutil
@@ -111,7 +111,7 @@ def test_worker_process_killed_from_outside(tmp_path, fault_docs, reference):
     assert r.returncode == 0, r.stderr[-2000:]
     with Store(url) as store:
         assert_no_duplicates(store)
-        assert store_fingerprint(store) == reference
+        assert store_fingerprint(store) == cli_reference(tmp_path, feed)
         assert store.failures() == []
 
 
@@ -182,8 +182,7 @@ def test_sqlite_disk_full(tmp_path, fault_docs, reference):
     assert any("full" in f for f in first.failures), first.failures  # the reason is reported
     # Not lost: each failed document is in the failure log, or -- when even that row no
     # longer fits -- named in the run's report as "could not record failure".
-    with Store(url) as store:
-        logged = {f["source"] for f in store.failures() if "full" in f["reason"]}
+    logged = {f["source"] for f in cli_failures(url) if "full" in f["reason"]}
     unlogged = {line.split("] ", 1)[1].split(": could not record failure")[0]
                 for line in first.failures if "could not record failure" in line}
     failed_sources = {line.split("] ", 1)[1].split(": save failed")[0]
@@ -205,6 +204,27 @@ def test_sqlite_disk_full(tmp_path, fault_docs, reference):
         assert store_fingerprint(store) == reference
 
 
+def test_sqlite_disk_full_while_noting_triaged_out_documents(tmp_path):
+    """Triaged-out documents are noted as "seen" (so a rerun skips them); when even that
+    note cannot be written the run goes on, and the rerun simply triages them again."""
+    from robust_helpers import OTHER_DOCS
+
+    # long titles: each "seen" row needs new pages, which a full disk cannot give
+    docs = [(f"{d[0]}-{i}", d[1] + " " + "headline words " * 400, d[2]) for i in range(3) for d in OTHER_DOCS]
+    feed = write_feed(tmp_path / "feed.jsonl", docs)
+    url = f"sqlite:///{tmp_path / 'seen.db'}"
+    with Store(url) as store:
+        _limit_pages(store, 0)
+        first = ingest([str(feed)], store, batch_size=4)
+    assert not first.interrupted and first.read == len(docs)
+    assert any("full" in f for f in first.failures), first.failures
+    with Store(url) as store:
+        second = ingest([str(feed)], store, batch_size=4)
+        assert second.triaged_out + second.skipped_same == len(docs) and second.failed == 0
+        assert_no_duplicates(store)
+        assert store.table_counts()["documents"] == len(docs)
+
+
 # --------------------------------------------------------------------------- SIGTERM
 def _stored_count(path) -> int:
     try:
@@ -217,7 +237,7 @@ def _stored_count(path) -> int:
         return 0
 
 
-def test_sigterm_then_rerun(tmp_path, fault_docs, reference):
+def test_sigterm_then_rerun(tmp_path, fault_docs):
     feed = write_feed(tmp_path / "feed.jsonl", fault_docs)
     path = tmp_path / "term.db"
     url = f"sqlite:///{path}"
@@ -241,4 +261,4 @@ def test_sigterm_then_rerun(tmp_path, fault_docs, reference):
     assert r.returncode == 0, r.stderr[-2000:]
     with Store(url) as store:
         assert_no_duplicates(store)
-        assert store_fingerprint(store) == reference
+        assert store_fingerprint(store) == cli_reference(tmp_path, feed)

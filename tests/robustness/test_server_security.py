@@ -21,6 +21,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from robust_helpers import free_port
+
 from pactwatch.record import Agreement, Document, Record
 
 TOKEN = "robustness-token-8d3e1f"
@@ -299,18 +301,12 @@ def test_hostile_document_is_escaped_in_pages(client):
 
 
 # --------------------------------------------------------------------------- a real socket
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(db_file):
     """``pactwatch serve`` on 127.0.0.1 (a real process, as deployed)."""
-    from robust_helpers import start_cli, stop_group, wait_for
+    from robust_helpers import free_port, start_cli, stop_group, wait_for
 
-    port = _free_port()
+    port = free_port()
     proc = start_cli("serve", "--db", f"sqlite:///{db_file}", "--host", "127.0.0.1", "--port", str(port),
                      env={"PACTWATCH_TOKEN": TOKEN})
     base = f"http://127.0.0.1:{port}"
@@ -384,7 +380,7 @@ def test_server_makes_no_outbound_connections(client):
         with socket.socket() as s:
             s.settimeout(1)
             try:
-                s.connect(("127.0.0.1", _free_port()))
+                s.connect(("127.0.0.1", free_port()))
             except OSError:
                 pass
     finally:

@@ -145,6 +145,17 @@ _CAP_STOP = {"The", "A", "An", "This", "That", "These", "Those", "Under", "In", 
              "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
              "Sept", "Oct", "Nov", "Dec"}
 
+# Words that stand right before a kind noun without telling what the agreement is about.
+_NOT_TOPIC = frozenset({
+    "good", "bad", "great", "fair", "important", "big", "huge", "whole", "same", "such", "this", "that", "any",
+    "every", "each", "other", "another", "one", "two", "three", "its", "their", "our", "your", "his", "her",
+    "an", "a", "the", "no", "new", "own", "sign", "signs", "reach", "reaches", "strike", "strikes", "seal",
+    "seals", "ink", "inks", "clinch", "back", "backs", "reject", "rejects", "support", "supports", "oppose",
+    "said", "says", "say", "than", "then", "what", "which", "whose", "far", "much", "more", "most", "less",
+    "secret", "controversial", "proposed", "possible", "potential", "ambitious", "agreement", "deal",
+})
+
+
 # ----------------------------------------------------------------------------- data classes
 
 
@@ -574,6 +585,15 @@ class MentionFinder:
             elif "-" in low and any(part in self.modifiers for part in re.split(r"[-–]", low)):
                 start = ts
                 topics.add(nl)
+            elif (i == ti - 1 or start < s) and re.fullmatch(r"[a-z]+(?:[-–][a-z]+)+", tok):
+                # "power-sharing deal", "food-for-oil deal": a compound says what it is about
+                start = ts
+                topics.add(nl)
+            elif i == ti - 1 and re.fullmatch(r"[a-z]{3,}", tok) and low not in _COMPLEMENT_STOP \
+                    and low not in _NOT_TOPIC and not low.endswith(("ed", "ing", "ly")) and not caseless:
+                # the noun right before the kind noun: "barter agreement", "aviation pact"
+                start = ts
+                topics.add(nl)
             elif any(rx.fullmatch(tok) for rx, _, _ in _nouns()):
                 start = ts
                 for rx, k, _ in _nouns():
@@ -652,7 +672,7 @@ class MentionFinder:
                         break  # "on Thursday", "on 3 May": a date, not what the agreement is on
                     if self.party_overlapping(ts, te) is not None:
                         last_good = te  # "for Ukraine", "on Iran's nuclear program": a party, not a topic
-                    elif low not in {"and", "of", "the", "a", "an"}:
+                    elif low not in {"and", "of", "the", "a", "an", "on", "for", "to", "in"}:
                         last_good = te
                         nl = _norm_word(tok)
                         if nl in self.commercial or low in self.commercial:
@@ -667,6 +687,9 @@ class MentionFinder:
         if re.match(r"\s+(?:in|through|from|on)\s+(?:the\s+)?(?:Congress|Capitol\s+Hill|Parliament|the\s+House|"
                     r"the\s+Senate|state\s+legislature)\b", text[end:end + 40]):
             commercial = True  # a deal made in a legislature is domestic politics
+        if re.search(r"\b(?:wins?|won|winning|awarded|lands?|landed)\s+(?:an?\s+|the\s+|its\s+)?(?:[\w$.,-]+\s+){0,4}$",
+                     text[max(0, start - 60):start], re.I):
+            commercial = True  # "British Aerospace wins Swiss deal": a contract won is business
         cm = re.match(r"\s+to\s+(\w+)", text[end:end + 30])
         if cm and cm.group(1).lower() in _wordset("agreement_commercial_verbs.txt"):
             commercial = True  # "a deal to supply 30,000 vehicles", "an agreement to acquire"
@@ -700,7 +723,9 @@ class MentionFinder:
                     end = max(end, collected[-1].end)
         # parties inside the name; a city naming the agreement ("the Paris accord", "the Minsk
         # agreements", "Oslo Accords") is where it was made, not who made it
-        in_name = [p for p in self.parties_in(start, end) if getattr(p, "via", "") != "capital"]
+        in_name = [p for p in self.parties_in(start, end) if getattr(p, "via", "") != "capital"
+                   and not re.match(r"[-–\s](?:brokered|mediated|backed|sponsored|led|hosted|drafted)\b",
+                                    text[p.end:p.end + 12])]  # "an Egyptian-brokered truce": a broker
         for p in self.parties_in(start, end):
             if getattr(p, "via", "") == "capital":
                 topics.add(_norm_word(p.text))  # the city tells this agreement apart
@@ -768,6 +793,8 @@ def _context_is_business(text: str, spans: Iterable[Span]) -> bool:
     dip = _wordset("agreement_diplomatic_context.txt")
     b = d = 0
     for s, e in spans:
+        # stock tickers ("Amoco Corp <AN>") and company suffixes mark company news
+        b += 2 * len(re.findall(r"<[A-Z][A-Z.]{0,6}>", text[s:e]))
         for w in re.findall(r"[A-Za-z]+", text[s:e]):
             lw = w.lower()
             if lw in biz:
@@ -928,7 +955,11 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
             if (any(in_title(m) for m in c.mentions) or named_in_outside_title(c)) and \
                     _primary_ok(c, t, text, finder, titled=True):
                 primaries.append(c)
-        if not primaries:
+        # a headline about an agreement that is no pact between states (a company's loan pact,
+        # rivals' power-sharing deal) means the document reports on no such pact: the lead's
+        # other agreements are background
+        titled = any(in_title(m) for m in mentions) or bool(title_mentions)
+        if not primaries and not titled:
             # a lead agreement is the news only when the lead says something happens to it
             # (signed, negotiated, proposed ...), not when it is named in passing
             for c in clusters:
@@ -968,6 +999,8 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
     # ---- status, dates, places, names, kinds
     for c in clusters:
         _dates(c, t, text, dates, published, treaty if c.treaty_text else None)
+        if c.role == "primary" and c.signed_date is None and c.status == "signed" and c.status_span:
+            _report_date(c, t, text, dates, published, title_span, lead_sents)
         _place(c, t, text, treaty if c.treaty_text else None, places)
         _name_and_kind(c, text, treaty if c.treaty_text else None)
     # drop clusters that name nothing and have no party: "an agreement" in passing
@@ -1439,6 +1472,8 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
             continue
         if _COMPANY_NEXT.match(after) and getattr(p, "via", "") in {"adjective", "name"}:
             continue
+        if re.match(r"^\s*[-–]?\s*(?:brokered|mediated|backed|sponsored|led|hosted|drafted)\b", after):
+            continue  # "a Qatari-brokered truce": the broker is not a party
         if _COMPANY_NAME_NEXT.match(text[p.end:p.end + 80]) and getattr(p, "via", "") in {"adjective", "name"}:
             continue  # "India's state-owned National Thermal Power Corp", "Japanese Mitsubishi Motors"
         if _VENUE_NEXT.match(after) and getattr(p, "via", "") in {"org", "capital", "name"}:
@@ -1665,6 +1700,18 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
                 anchors.append((cue.start, cue.end))
     if c.status_span and c.status in {"signed", "expected", "in_force"}:
         anchors.append(c.status_span)
+    # "The treaty was signed on April 30": a date right after the signing verb says it all
+    for cs, ce in anchors:
+        if not re.match(r"(?i)sign|ink|conclu|seal|reach|agree|adopt", text[cs:ce]):
+            continue
+        for d in dates:
+            if d.value and 0 <= d.start - ce <= 40 and re.fullmatch(
+                    r"\s+(?:(?:in\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?\s*,?\s+)?on|in|last|this|on\s+the)?\s*",
+                    text[ce:d.start]):
+                if published and c.status == "signed" and d.value > published:
+                    continue
+                c.signed_date, c.date_span = d.value, (d.start, d.end)
+                return
     for cs, ce in anchors:
         si = t.sentence_of(cs)
         s, e = t.sentences[si]
@@ -1755,6 +1802,36 @@ def _spelled_date(s: str) -> str | None:
     if not (day and month and year):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_DATELINE = re.compile(r"\s*[A-Z][A-Za-z .'-]{1,40}?,\s*(?:[A-Z][a-z]+\s*,\s*)?"
+                       r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})\b")
+
+
+def _report_date(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, published: str | None,
+                 title_span: Span | None, lead_sents: list[int]) -> None:
+    """A wire report of a signing that names no day ("TOKYO, March 14 - Britain and Japan
+    agreed ...") reports it on the day of the dateline, else of publication."""
+    cs, ce = c.status_span
+    in_lead = (title_span is not None and title_span[0] <= cs < title_span[1]) or t.sentence_of(cs) in lead_sents[:2]
+    if not in_lead or not re.match(r"(?i)(?:sign|agree|reach|conclu|ink|seal|strike|struck|clinch)", text[cs:ce]):
+        return
+    # a sentence that dates the event otherwise ("signed in 1994", "last year") is no same-day news
+    s, e = t.sentences[t.sentence_of(cs)]
+    if re.search(r"\b(?:last|ago|since|earlier|previously|in\s+(?:1[89]|20)\d\d)\b", text[s:e]):
+        return
+    for lead in lead_sents[:1]:
+        ls, le = t.sentences[lead]
+        line_start = text.rfind("\n", 0, ls) + 1
+        m = _DATELINE.match(text, line_start)
+        if m:
+            for d in dates:
+                if d.start < m.end(1) and d.end > m.start(1) and d.value and len(d.value) == 10:
+                    c.signed_date, c.date_span = d.value, (d.start, d.end)
+                    return
+    if published and re.search(r"\b(?:has|have)\s+(?:\w+\s+)?(?:signed|agreed|reached|concluded|inked|sealed)\b|"
+                                r"\btoday\b|\bthis\s+(?:morning|afternoon|evening)\b", text[s:e]):
+        c.signed_date, c.date_span = published, (cs, ce)
 
 
 def _resolve_forward(expr: str, published: str) -> str | None:

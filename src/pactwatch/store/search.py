@@ -46,6 +46,17 @@ def to_fts5(q: str) -> str | None:
     return " OR ".join(parts) if parts else None
 
 
+def prefer_index(session: Session) -> None:
+    """PostgreSQL: use the GIN index even for frequent words, for this transaction only.
+
+    The planner prices a sequential scan without the cost of detoasting every (large)
+    ``tsv`` it tests, so for a word in a quarter of the documents it picks the scan: 1 s
+    against 0.2 s through the index, measured on 100k documents.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+
+
 def matching_document_pks(dialect: str, q: str):
     """A SELECT of ``documents.pk`` values matching ``q`` (for use in IN (...))."""
     if dialect == "sqlite":
@@ -103,13 +114,14 @@ def search_documents(session: Session, dialect: str, q: str, limit: int = 20, of
         return [{"doc_id": meta[pk][0], "title": meta[pk][1], "source": meta[pk][2], "published": meta[pk][3],
                  "rank": -float(score), "snippet": snippets.get(pk)} for pk, score in hits if pk in meta]
     # PostgreSQL: ts_headline re-parses the text, so it runs only on the page of hits (subquery).
+    prefer_index(session)
     sql = sa.text(
         "SELECT h.id, h.title, h.source, h.published, h.rank, "
         "ts_headline('english', d.text, websearch_to_tsquery('english', :fts_q), "
         f"'StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2, "
         "FragmentDelimiter= … ') AS snip "
         "FROM (SELECT pk, id, title, source, published, "
-        "ts_rank(tsv, websearch_to_tsquery('english', :fts_q)) AS rank FROM documents "
+        "ts_rank(lead_tsv, websearch_to_tsquery('english', :fts_q)) AS rank FROM documents "
         "WHERE tsv @@ websearch_to_tsquery('english', :fts_q) ORDER BY rank DESC, id LIMIT :lim OFFSET :off) h "
         "JOIN documents d ON d.pk = h.pk ORDER BY h.rank DESC, h.id")
     rows = session.execute(sql, {"fts_q": param, "lim": limit, "off": offset}).all()

@@ -444,6 +444,9 @@ def _mechanism_terms(session: Session, ag: AgreementRow, mechs: list[MechanismRo
     return out
 
 
+_LOCK_TRACK_SYNC = 7103  # advisory-lock namespace (store/write.py uses 7101, 7102)
+
+
 def sync_from_agreement(session: Session, agreement_id: int) -> list[Body]:
     """Create a body for every mechanism of the agreement that has none; fill blank fields
     of extracted bodies from their mechanism.  Idempotent; never overwrites an office's
@@ -451,6 +454,14 @@ def sync_from_agreement(session: Session, agreement_id: int) -> list[Body]:
     ag = session.get(AgreementRow, agreement_id)
     if ag is None:
         raise Refused([f"agreement {agreement_id}: unknown agreement: {agreement_id}"])
+    # Readers sync on first read, so concurrent first readers (and the web app's warm-up
+    # thread) race to create the same bodies: on PostgreSQL the loser hit the unique key on
+    # mechanism_id (a 500).  Serialise syncs of one agreement; after the wait the SELECT
+    # below sees the bodies the other transaction committed.  (SQLite: BEGIN IMMEDIATE
+    # already serialises.)  tests/robustness/test_concurrent_writers.py
+    from pactwatch.store.write import lock
+
+    lock(session, _LOCK_TRACK_SYNC, str(agreement_id))
     mechs = list(session.scalars(select(MechanismRow).where(MechanismRow.agreement_id == agreement_id)
                                  .order_by(MechanismRow.position, MechanismRow.id)))
     bodies = {b.mechanism_id: b for b in session.scalars(select(Body).where(Body.agreement_id == agreement_id))

@@ -19,9 +19,11 @@ from pactwatch.web import views
 
 log = logging.getLogger("pactwatch.web")
 
-# Seconds an aggregate view stays cached.  New ingests show up after at most this long
-# (writes through POST /api/documents invalidate at once).
-AGGREGATE_TTL = 60.0
+# Seconds an aggregate view stays fresh; after that it is still served while one thread
+# recomputes it.  Ingests by other processes show up within about this long (writes
+# through POST /api/documents invalidate at once).  Five minutes: on a large database a
+# recomputation holds the GIL for seconds, so refreshing more often slows every request.
+AGGREGATE_TTL = float(os.environ.get("PACTWATCH_WEB_CACHE_TTL", "300"))
 
 
 class _TTLCache:
@@ -231,7 +233,9 @@ def document(store, doc_id: str) -> dict | None:
 
 
 def search_documents(store, q: str, limit: int = 20) -> list[dict]:
-    return store.search_documents(q, limit=limit)
+    # Ranking every matching document costs seconds for a common word on a large
+    # PostgreSQL database; the same query is asked again on every page of its results.
+    return _cache.get_or_compute(_key(store, "docsearch", q, limit), lambda: store.search_documents(q, limit=limit))
 
 
 def stats(store) -> dict:

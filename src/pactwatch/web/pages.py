@@ -107,7 +107,8 @@ def search_page(
          "since": since or (f"{year:04d}" if year else None), "until": until or (f"{year:04d}" if year else None)}
     check_range(f["since"], f["until"])
     result = data.search(_store(request), f, limit=size, offset=(page - 1) * size, facet_budget=data.FACET_BUDGET)
-    docs = data.search_documents(_store(request), q, limit=5) if q else []
+    # Matching source documents are listed under the first page of results only.
+    docs = data.search_documents(_store(request), q, limit=5) if q and page == 1 else []
     for d in docs:
         d["snippet_html"] = snippet_html(d.get("snippet"))
     params = {"q": q, "party": party, "with_party": with_party, "domain": domain, "kind": kind, "status": status,
