@@ -45,7 +45,8 @@ _STOCK_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:foreign\s+|external\s+|pub
 # A period that is not the agreement's term: "ending an 18-month dispute"
 _NOT_TERM_AFTER = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:dispute|war|conflict|strike|standoff|stand-off|negotiations|"
                              r"talks|process|delay|ban|freeze|suspension|moratorium|absence|hiatus|campaign|"
-                             r"fight|fighting|siege|crisis|row|impasse|stalemate|sentence|prison)\b", re.I)
+                             r"fight|fighting|siege|crisis|row|impasse|stalemate|sentence|prison|withdrawal|notice|"
+                             r"countdown|deadline|window)\b", re.I)
 
 
 # A sum in parentheses right after another one, or introduced as an equivalent, restates it.

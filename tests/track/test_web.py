@@ -16,7 +16,12 @@ TOKEN = "s3cret-token"
 @pytest.fixture
 def client(seeded):
     store, charter, mou = seeded
-    app = create_app(token=TOKEN, store=store)
+    # warm=False: the app's warm-up thread reads /api/deadlines at startup, and that read
+    # lazily syncs the tracking bodies (track.service.sync_pending) in the background, at
+    # an unpredictable moment: it would land between a test's before/after snapshots.
+    # Here the tests decide when reads (and so syncs) happen; a refused write must change
+    # nothing, not even sync.
+    app = create_app(token=TOKEN, store=store, warm=False)
     with TestClient(app) as c:
         yield c, store, charter
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import types
 
+import pytest
+
 from fastapi import APIRouter, Request
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -53,3 +55,24 @@ def test_extra_router_is_included_and_extends_base_layout(tmp_path, monkeypatch)
     assert '<p id="x">&lt;b&gt;41&lt;/b&gt;</p>' in r.text      # autoescaped
     assert "<title>Extra · pactwatch</title>" in r.text        # inside the shared layout
     assert r.headers["x-frame-options"] == "DENY"              # and the shared middleware
+
+
+@pytest.mark.postgres
+def test_postgresql_statements_are_bounded(db_url, monkeypatch):
+    """On PostgreSQL the web server caps every statement (a runaway query fails fast)."""
+    import sqlalchemy as sa
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("statement timeouts are a PostgreSQL setting")
+    monkeypatch.setattr(web_app, "STATEMENT_TIMEOUT_MS", 1234)
+    app = web_app.create_app(db_url, warm=False)
+    try:
+        with app.state.store.engine.connect() as c:
+            assert c.execute(sa.text("SHOW statement_timeout")).scalar_one() == "1234ms"
+            try:
+                c.execute(sa.text("SELECT pg_sleep(3)"))
+                raise AssertionError("pg_sleep(3) should have been cancelled")
+            except sa.exc.OperationalError as exc:
+                assert "statement timeout" in str(exc)
+    finally:
+        app.state.store.close()

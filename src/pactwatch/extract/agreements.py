@@ -858,10 +858,7 @@ def find_mentions(text: str, sentences: Sequence[Span] | None = None, parties: S
 
 
 _OLD_CUES = re.compile(r"\b(?:previous|earlier|former|prior|existing|original|old|last)\b", re.I)
-_TREATY_BODY = re.compile(r"\b(?:HAVE\s+AGREED|have\s+agreed\s+as\s+follows|Contracting\s+Part(?:y|ies)|"
-                          r"hereinafter\s+referred\s+to|hereafter\s+referred\s+to|^\s*ARTICLE\s+1\b|^\s*Article\s+1\b)",
-                          re.M)
-_DONE_AT = re.compile(r"\b(?:Done|Signed|Concluded)\s+(?:in\s+(?:duplicate|triplicate|two\s+originals?)\s*,?\s*)?(?:at|in)\s+(?:the\s+[Cc]ity\s+of\s+)?([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)?)",)
+_DONE_AT = re.compile(r"\b(?:Done|DONE|Signed|SIGNED|Concluded)\s+(?:in\s+(?:duplicate|triplicate|two\s+originals?)\s*,?\s*)?(?:at|in)\s+(?:the\s+[Cc]ity\s+of\s+)?([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)?)",)
 _IN_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+(?:\w+\s+)?(?:capital|city)\s+(?:of\s+)?)?([A-Z][a-zA-Z’'-]+(?:\s+[A-Z][a-zA-Z’'-]+)?)")
 
 
@@ -1610,6 +1607,9 @@ def cue_for(m: AgreementMention, t: _Text, text: str) -> StatusCue | None:
     s, e = t.sentences[m.sentence]
     if _FRAMED.search(text[max(s, m.start - 40):m.start]):
         return None
+    if any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
+           for o in t.mentions_by_sent.get(m.sentence, [])):
+        return None  # "the MoU ... to develop a Strategic Partnership Charter": named inside another
     cues = status_cues(text, s, e)
     others = [(o.start, o.end) for o in t.mentions_by_sent.get(m.sentence, []) if (o.start, o.end) != (m.start, m.end)]
     others += [(x.start(), x.end()) for x in _OTHER_ONE.finditer(text, s, e)]
@@ -1682,7 +1682,8 @@ def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
 def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, published: str | None,
            treaty: TreatyLayout | None) -> None:
     if treaty is not None:
-        for done in re.finditer(r"\b(?:Done|Signed|Concluded|DONE|SIGNED)\b[^\n]{0,200}", text):
+        for done in re.finditer(r"\b(?:Done|Signed|Concluded|DONE|SIGNED|(?:is|was)\s+signed)\b(?:(?!\n\s*\n)[\s\S]){0,300}",
+                                text):
             for d in dates:
                 if done.start() <= d.start < done.end() and d.value:
                     c.signed_date, c.date_span = d.value, (d.start, d.end)
@@ -1693,13 +1694,16 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
                 return
         return
     anchors: list[Span] = []
-    if c.status in {"signed", "in_force", "terminated", "withdrawn"}:
-        for m in c.mentions:
-            cue = cue_for(m, t, text)
-            if cue is not None and cue.status == "signed":
-                anchors.append((cue.start, cue.end))
     if c.status_span and c.status in {"signed", "expected", "in_force"}:
         anchors.append(c.status_span)
+    # every clause of the agreement that gives its status may carry the date ("plan to ink a
+    # final deal in September", "the treaty was signed on April 30")
+    wanted = {"expected"} if c.status == "expected" else {"signed"}
+    if c.status in {"signed", "in_force", "terminated", "withdrawn", "expected"}:
+        for m in c.mentions:
+            cue = cue_for(m, t, text)
+            if cue is not None and cue.status in wanted and (cue.start, cue.end) not in anchors:
+                anchors.append((cue.start, cue.end))
     # "The treaty was signed on April 30": a date right after the signing verb says it all
     for cs, ce in anchors:
         if not re.match(r"(?i)sign|ink|conclu|seal|reach|agree|adopt", text[cs:ce]):
@@ -1791,11 +1795,12 @@ def _spelled_year(words: list[str]) -> int | None:
 
 def _spelled_date(s: str) -> str | None:
     """Closing formulas write dates in words: 'this fifteenth day of April two thousand and thirteen'."""
-    m = re.search(r"\b(?:the|this)\s+([a-z-]+)\s+day\s+of\s+([A-Z][a-z]+)\s*,?\s*(?:in\s+the\s+year\s+)?"
-                  r"((?:[a-z]+[\s-]?){1,6}|\d{4})", s)
+    m = re.search(r"\b(?:the|this)\s+(\d{1,2}(?:st|nd|rd|th)|[a-z]+(?:[\s-][a-z]+)?)\s+day\s+of\s+([A-Z][a-z]+)\s*,?\s*"
+                  r"(?:in\s+the\s+year\s+)?\[?(\d{4}|(?:[a-z]+[\s-]?){1,6})", s)
     if not m:
         return None
-    day = _ORDINALS.get(m.group(1).lower())
+    dtxt = re.sub(r"\s+", "-", m.group(1).lower())
+    day = int(dtxt[:-2]) if dtxt[:1].isdigit() else _ORDINALS.get(dtxt)
     month = _MONTHS.get(m.group(2).lower())
     ytxt = m.group(3).strip()
     year = int(ytxt) if ytxt.isdigit() else _spelled_year(re.findall(r"[a-z-]+", ytxt.lower()))

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -94,7 +96,12 @@ def _migration_lock(engine: Engine):
     """Serialise concurrent first opens of one database (two workers creating the schema)."""
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        with open(f"{url.database}.migrate.lock", "a+") as fh:
+        # The lock file lives in the temp directory, keyed by the database's absolute path:
+        # not beside the database (no clutter in the user's folder), and never the database
+        # file itself (opening and closing another descriptor on it would drop SQLite's own
+        # POSIX locks held by this process).
+        key = hashlib.sha1(os.path.abspath(url.database).encode()).hexdigest()[:16]
+        with open(os.path.join(tempfile.gettempdir(), f"pactwatch-migrate-{key}.lock"), "a+") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield None

@@ -138,10 +138,17 @@ class SecurityMiddleware:
 
         try:
             await self.app(scope, inner_receive, tracking_send)
-        except Exception:
+        except Exception as exc:
             # Caught here rather than by Starlette's outermost handler so that the 500
             # response still carries the security headers.  Logged with the traceback
             # for the operator; the client gets no internals.
+            if "statement timeout" in str(exc):
+                # STATEMENT_TIMEOUT_MS cut a runaway query: the server is fine, the query too broad.
+                log.warning("statement timeout on %s", path)
+                if not started:
+                    await _send_error(send_with_headers, path, 503,
+                                      "the query took too long; narrow it with filters or more specific words")
+                return
             log.exception("unhandled error on %s", path)
             if not started:
                 await _send_error(send_with_headers, path, 500, "internal server error")
@@ -215,6 +222,33 @@ def check_token(request: Request) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
+# Longest a single SQL statement may run for the web server (PostgreSQL).  A broad
+# full-text query over a large database can otherwise run for minutes, holding a
+# connection and a thread long after its visitor left; past this it fails fast instead.
+STATEMENT_TIMEOUT_MS = int(os.environ.get("PACTWATCH_WEB_STATEMENT_TIMEOUT_MS", "30000"))
+
+
+def _bound_statements(store) -> None:
+    engine = getattr(store, "engine", None)
+    if engine is None or engine.dialect.name != "postgresql" or STATEMENT_TIMEOUT_MS <= 0:
+        return
+    import sqlalchemy as sa
+
+    def on_checkout(dbapi_conn, _record, _proxy):
+        # On every checkout: connections opened before the app (migrations) get it too.
+        # Session-level SET, outside any transaction the Store opens afterwards.
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"SET statement_timeout = {int(STATEMENT_TIMEOUT_MS)}")
+        finally:
+            cur.close()
+        if not dbapi_conn.autocommit:
+            dbapi_conn.commit()
+
+    if not sa.event.contains(engine, "checkout", on_checkout):
+        sa.event.listen(engine, "checkout", on_checkout)
+
+
 def create_app(db_url: str | None = None, token: str | None = None, *, store=None, warm: bool = True) -> FastAPI:
     """Build the web app over the database at ``db_url`` (default: $PACTWATCH_DB or ./pactwatch.db).
 
@@ -247,6 +281,7 @@ def create_app(db_url: str | None = None, token: str | None = None, *, store=Non
     )
     app.state.store = store
     app.state.token = token or None
+    _bound_statements(store)
     app.add_middleware(SecurityMiddleware)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
