@@ -414,3 +414,31 @@ def test_domestic_headline_deal_leaves_background_pacts_mentioned():
             "deal on Sunday. The deal clears the way for a bilateral security agreement with the United States.")
     rec = pw_extract(text, published="2014-09-21")
     assert all(a.role == "mentioned" for a in rec.agreements if "security" in a.name)
+
+
+def test_year_only_definite_description_dates_the_named_agreement():
+    text = ("US to quit nuclear arms treaty\n\nThe United States said on Friday it would withdraw from the "
+            "Intermediate-Range Nuclear Forces Treaty with Russia, saying Moscow has been cheating on the 1987 "
+            "pact for years.")
+    _, ag = _one_primary(text, published="2019-02-01")
+    assert ag.status == "withdrawn"
+    assert ag.signed_date == "1987"
+    assert ag.parties == ["RUS", "USA"]
+
+
+def test_closing_formula_over_several_lines_with_spelled_day():
+    text = TREATY.replace("Done in the City of Tbilisi, on March 14, 1995 in two originals, each in Armenian, "
+                          "Georgian and English.",
+                          "Done in duplicate, in the Armenian and Georgian languages, both equally\nauthentic, at "
+                          "Tbilisi, this twenty second\nday of April 1995.")
+    ag = _primaries(pw_extract(text))[0]
+    assert ag.signed_date == "1995-04-22"
+    assert ag.status == "signed"
+
+
+def test_plan_to_sign_in_a_month_dates_an_expected_agreement():
+    text = ("U.S., Japan agree in principle on trade deal\n\nThe United States and Japan agreed in principle on a "
+            "trade deal on Sunday. The two sides plan to sign a final deal in September, officials said.")
+    _, ag = _one_primary(text, published="2019-08-25")
+    assert ag.status == "expected"
+    assert ag.signed_date == "2019-09"

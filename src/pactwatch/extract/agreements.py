@@ -1301,6 +1301,17 @@ def _cluster(mentions: list[AgreementMention], t: _Text, finder: MentionFinder,
             for ci in groups[last_group[0]]:
                 attach(ci, m)
             continue
+        if m.determiner == "def" and m.year and not (m.topics or m.parties or m.proper or m.plural) and clusters:
+            # "... out of its INF Treaty, saying Moscow has been cheating on the 1987 pact": a
+            # definite year-only description right after a named agreement dates that agreement
+            recent = [ci for ci, se in sorted(last_seen.items(), key=lambda kv: -kv[1])
+                      if m.sentence - se <= 1 and _bare_fits(_noun_class(m), clusters[ci]) | (
+                          _noun_class(m) in {"treaty", "pact", "accord", "agreement", "deal"})
+                      and not ({x.year for x in clusters[ci].described() if x.year} - {m.year})
+                      and not any(x.fresh for x in clusters[ci].mentions)]
+            if recent:
+                attach(recent[0], m)
+                continue
         if m.bare or (m.plural and not m.parties and not m.proper):
             if not clusters:
                 if m.plural:
@@ -1704,6 +1715,10 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
             cue = cue_for(m, t, text)
             if cue is not None and cue.status in wanted and (cue.start, cue.end) not in anchors:
                 anchors.append((cue.start, cue.end))
+    if c.status == "expected":
+        # the planned signing's own clause first ("plan to sign a final deal in September"),
+        # not the day of an agreement in principle
+        anchors.sort(key=lambda sp: 0 if re.search(r"(?i)sign|ink|seal", text[sp[0]:sp[1]]) else 1)
     # "The treaty was signed on April 30": a date right after the signing verb says it all
     for cs, ce in anchors:
         if not re.match(r"(?i)sign|ink|conclu|seal|reach|agree|adopt", text[cs:ce]):
@@ -1730,7 +1745,10 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
             if published and c.status == "signed" and d.value > published:
                 continue
             if published and c.status == "expected" and d.value < published:
-                continue  # a planned signing lies ahead
+                # a planned signing lies ahead: "in September" read forward from publication
+                ahead = _resolve_forward(d.text, published) if getattr(d, "relative", False) else None
+                if not ahead or ahead < published:
+                    continue
             dist = min(abs(d.start - ce), abs(cs - d.end))
             # the agreement's own mentions in this sentence anchor the clause too
             for m in c.mentions:
@@ -1743,7 +1761,8 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
         if best is not None:
             value = best.value
             if c.status == "expected" and getattr(best, "relative", False) and published:
-                value = _resolve_forward(best.text, published) or value
+                ahead = _resolve_forward(best.text, published)
+                value = ahead if ahead and ahead >= published[:len(ahead)] else value
             c.signed_date, c.date_span = value, (best.start, best.end)
             return
     for m in c.described():
