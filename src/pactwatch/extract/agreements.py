@@ -1864,7 +1864,8 @@ def _resolve_forward(expr: str, published: str) -> str | None:
     except ImportError:  # pragma: no cover - dates module is a sibling's
         return None
     try:
-        return resolve_relative(expr, published, "future")
+        # a bare month or weekday reads as a date only after its preposition ("in September")
+        return resolve_relative(expr, published, "future") or resolve_relative(f"in {expr}", published, "future")
     except Exception:
         return None
 

@@ -6,13 +6,13 @@ Each takes an open ``Session`` and the dialect name (full text differs per diale
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter, defaultdict
+import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from pactwatch.store import search
 from pactwatch.store.models import (
@@ -34,8 +34,11 @@ def until_bound(until: str) -> str:
 
 
 def filtered_ids(dialect: str, *, party=None, with_party=None, domain=None, kind=None, status=None, since=None,
-                 until=None, text=None, role=None):
+                 until=None, text=None, role=None, text_ids=None):
     """(SELECT of matching agreement ids, bound params); (None, {}) when the text query is empty.
+
+    ``text_ids``: the agreement ids matching ``text`` already (``text_matches``), used
+    instead of the full-text subquery.
 
     Party and domain filters are ``id IN (SELECT agreement_id ... WHERE party = :p)`` so both
     databases read them straight off the (party, agreement_id) / (domain, agreement_id)
@@ -69,13 +72,43 @@ def filtered_ids(dialect: str, *, party=None, with_party=None, domain=None, kind
     if until:
         q = q.where(AgreementRow.signed_date <= until_bound(until))
     params = {}
-    if text:
+    if text_ids is not None:
+        q = q.where(idcol.in_(id_list(dialect)))
+        params["id_list"] = id_list_param(dialect, text_ids)
+    elif text:
         param = search.query_param(dialect, text)
         if param is None:
             return None, {}
         q = q.where(idcol.in_(sa.text(search.agreement_ids_sql(dialect)).columns(sa.column("agreement_id"))))
         params["fts_q"] = param
     return q, params
+
+
+def id_list(dialect: str):
+    """A SELECT of the integers bound as :id_list (see ``id_list_param``), for ``col IN (...)``.
+
+    One bound value whatever the number of ids (SQLite caps bound variables), and each
+    database reads it as a set it can probe or loop over.
+    """
+    if dialect == "postgresql":
+        return sa.text("SELECT unnest(CAST(:id_list AS integer[])) AS value").columns(sa.column("value", sa.Integer))
+    return sa.text("SELECT value FROM json_each(:id_list)").columns(sa.column("value", sa.Integer))
+
+
+def id_list_param(dialect: str, ids: Sequence[int]):
+    return list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+
+
+def text_matches(session: Session, dialect: str, text: str) -> list[int] | None:
+    """Ids of the agreements whose source documents or provisions match ``text`` (None: no term).
+
+    The full-text join runs once per request; the page, the total and every facet then
+    read this id list instead of re-running the match (five facets meant six matches).
+    """
+    param = search.query_param(dialect, text)
+    if param is None:
+        return None
+    return list(session.scalars(sa.text(search.agreement_ids_sql(dialect)), {"fts_q": param}))
 
 
 _SUMMARY_COLS = ("id", "name", "kind", "role", "status", "signed_date", "year", "place", "parties", "domains",
@@ -115,31 +148,38 @@ SQLITE_INDEX_WALK_MIN = 2000
 
 
 def agreements(session: Session, dialect: str, *, limit=50, offset=0, sort="date", facets=True, **filters) -> dict:
-    ids, params = filtered_ids(dialect, **filters)
+    text_ids = None
+    if filters.get("text"):
+        text_ids = text_matches(session, dialect, filters["text"])
+        if text_ids is None:
+            return {"total": 0, "limit": limit, "offset": offset, "items": [], "facets": {}}
+    unfiltered = not any(v for v in filters.values())
+    ids, params = filtered_ids(dialect, text_ids=text_ids, **filters)
     if ids is None:
         return {"total": 0, "limit": limit, "offset": offset, "items": [], "facets": {}}
     # Page of ids first, over narrow rows (id + sort keys); the page's full rows are read after.
-    page_q = sa.select(AgreementRow.id).where(AgreementRow.id.in_(ids)).order_by(*_order(sort, dialect))
-    if filters.get("text"):
-        # count(*) OVER () gives the total in the same pass, so the full-text filter runs once.
-        page = session.execute(page_q.add_columns(sa.func.count().over()).limit(limit).offset(offset), params).all()
-        total = page[0][1] if page else None
-        if total is None:
-            total = session.execute(sa.select(sa.func.count()).select_from(ids.subquery()), params).scalar_one()
+    page_q = sa.select(AgreementRow.id).order_by(*_order(sort, dialect))
+    if unfiltered:
+        # No filter: straight off the table / the date index, no IN (SELECT every id).
+        total = session.execute(sa.select(sa.func.count()).select_from(AgreementRow)).scalar_one()
     else:
-        # Index-only filters: counting first is cheap, and tells SQLite (whose planner would
-        # otherwise sort every match) when walking the date index is the faster way to a page.
-        total = session.execute(sa.select(sa.func.count()).select_from(ids.subquery()), params).scalar_one()
-        if dialect == "sqlite" and sort == "date" and total > SQLITE_INDEX_WALK_MIN:
-            page_q = page_q.with_hint(AgreementRow, "INDEXED BY ix_agreements_date_id", "sqlite")
-        page = session.execute(page_q.limit(limit).offset(offset), params).all() if total else []
+        page_q = page_q.where(AgreementRow.id.in_(ids))
+        only_text = text_ids is not None and sum(1 for v in filters.values() if v) == 1
+        if only_text:
+            total = len(set(text_ids))
+        else:
+            # Index-only filters: counting first is cheap, and tells SQLite (whose planner
+            # would otherwise sort every match) when walking the date index is faster.
+            total = session.execute(sa.select(sa.func.count()).select_from(ids.subquery()), params).scalar_one()
+    if dialect == "sqlite" and sort == "date" and total > SQLITE_INDEX_WALK_MIN:
+        page_q = page_q.with_hint(AgreementRow, "INDEXED BY ix_agreements_date_id", "sqlite")
+    page = session.execute(page_q.limit(limit).offset(offset), params).all() if total else []
     page_ids = [r[0] for r in page]
     rows = {r.id: r for r in session.execute(
         sa.select(*[getattr(AgreementRow, c) for c in _SUMMARY_COLS]).where(AgreementRow.id.in_(page_ids)))}
     out = {"total": total, "limit": limit, "offset": offset, "items": [summary(rows[i]) for i in page_ids],
            "facets": {}}
     if facets and total:
-        unfiltered = not any(v for v in filters.values())
         out["facets"] = _facets(session, None if unfiltered else ids, params)
     return out
 
@@ -277,29 +317,52 @@ def compare(session: Session, ids: Sequence[int]) -> dict:
             "shared_parties": sorted(set.intersection(*[set(r["parties"]) for r in recs])) if recs else []}
 
 
+_TL_COLS = ("id", "name", "kind", "status", "parties", "domains", "signed_date")
+
+
 def timeline(session: Session, *, party=None, pair=None, limit=None) -> list[dict]:
+    """Signings and mechanism deadlines in date order.
+
+    Bounded: with ``limit`` only the first ``limit`` dated agreements and the first ``limit``
+    deadlines (each read in date order off an index) can make the merged list, so neither
+    query reads more; narrow columns only, and the deadlines' agreements are read by id.
+    """
     parties = [party] if party else []
     if pair:
         parties += list(pair)
-    q = sa.select(AgreementRow)
-    for p in parties:
-        q = q.where(sa.exists().where(AgreementParty.agreement_id == AgreementRow.id, AgreementParty.party == p))
-    rows = session.scalars(q).all()
+    A = AgreementRow
+
+    def restrict(q, idcol):
+        for p in parties:
+            q = q.where(idcol.in_(sa.select(AgreementParty.agreement_id).where(AgreementParty.party == p)))
+        return q
+
+    cols = [getattr(A, c) for c in _TL_COLS]
+    aq = restrict(sa.select(*cols).where(A.signed_date.is_not(None)), A.id).order_by(A.signed_date, A.id)
+    mq = restrict(sa.select(MechanismRow.id, MechanismRow.agreement_id, MechanismRow.due, MechanismRow.kind,
+                            MechanismRow.name).where(MechanismRow.due.is_not(None)), MechanismRow.agreement_id)
+    mq = mq.order_by(MechanismRow.due, MechanismRow.agreement_id, MechanismRow.id)
+    if limit:
+        aq, mq = aq.limit(limit), mq.limit(limit)
+    rows = session.execute(aq).all()
+    mechs = session.execute(mq).all()
+
+    def event(r, date, ev, detail):
+        return {"date": date, "event": ev, "agreement_id": r.id, "name": r.name, "kind": r.kind, "status": r.status,
+                "parties": list(r.parties or []), "domains": list(r.domains or []), "detail": detail}
+
+    events = [event(r, r.signed_date, r.status or "signed", None) for r in rows]
     by_id = {r.id: r for r in rows}
-    events = []
-    for r in rows:
-        if r.signed_date:
-            events.append({"date": r.signed_date, "event": r.status or "signed", "agreement_id": r.id,
-                           "name": r.name, "kind": r.kind, "status": r.status, "parties": list(r.parties),
-                           "domains": list(r.domains), "detail": None})
-    if by_id:
-        for chunk in _chunks(list(by_id)):
-            for m in session.scalars(sa.select(MechanismRow).where(MechanismRow.agreement_id.in_(chunk),
-                                                                   MechanismRow.due.is_not(None))):
-                a = by_id[m.agreement_id]
-                events.append({"date": m.due, "event": "due", "agreement_id": a.id, "name": a.name, "kind": a.kind,
-                               "status": a.status, "parties": list(a.parties), "domains": list(a.domains),
-                               "detail": f"{m.kind}: {m.name}" if m.name else m.kind, "mechanism_id": m.id})
+    need = sorted({m.agreement_id for m in mechs} - by_id.keys())
+    for chunk in _chunks(need):
+        by_id.update((r.id, r) for r in session.execute(sa.select(*cols).where(A.id.in_(chunk))))
+    for m in mechs:
+        a = by_id.get(m.agreement_id)
+        if a is None:
+            continue
+        e = event(a, m.due, "due", f"{m.kind}: {m.name}" if m.name else m.kind)
+        e["mechanism_id"] = m.id
+        events.append(e)
     events.sort(key=lambda e: (e["date"], e["agreement_id"], e["event"]))
     return events[:limit] if limit else events
 
@@ -337,26 +400,41 @@ def party_label(code: str) -> str:
 
 
 def network(session: Session, dialect: str, *, since=None, until=None, domain=None, party=None) -> dict:
-    ids, params = filtered_ids(dialect, since=since, until=until, domain=domain, party=party)
-    pairs = session.execute(
-        sa.select(AgreementParty.agreement_id, AgreementParty.party)
-        .where(AgreementParty.agreement_id.in_(ids)).order_by(AgreementParty.agreement_id, AgreementParty.party),
-        params).all()
-    doms: dict[int, list[str]] = defaultdict(list)
-    for aid, d in session.execute(sa.select(AgreementDomain.agreement_id, AgreementDomain.domain)
-                                  .where(AgreementDomain.agreement_id.in_(ids)), params).all():
-        doms[aid].append(d)
-    node_count: Counter = Counter()
+    """Party pairs aggregated in SQL: a self-join of agreement_parties grouped by pair.
+
+    Rows out are bounded by the number of distinct parties / pairs (and pair x domain),
+    not by the number of agreements; only each pair's id list grows with the data, and
+    it comes back as one aggregated string per pair.
+    """
+    unfiltered = not any((since, until, domain, party))
+    ids, params = (None, {}) if unfiltered else filtered_ids(dialect, since=since, until=until, domain=domain,
+                                                             party=party)
+    a, b = aliased(AgreementParty), aliased(AgreementParty)
+
+    def scoped(q, col):
+        return q if ids is None else q.where(col.in_(ids))
+
+    node_count = dict(session.execute(scoped(
+        sa.select(AgreementParty.party, sa.func.count()), AgreementParty.agreement_id)
+        .group_by(AgreementParty.party), params).all())
+    if dialect == "postgresql":
+        id_agg = sa.func.string_agg(sa.cast(a.agreement_id, sa.Text), sa.literal_column("','"))
+    else:
+        id_agg = sa.func.group_concat(a.agreement_id)
+    pair_q = scoped(sa.select(a.party, b.party, sa.func.count(), id_agg)
+                    .join(b, sa.and_(b.agreement_id == a.agreement_id, b.party > a.party)), a.agreement_id)
     edges: dict[tuple[str, str], dict] = {}
-    for aid, grp in itertools.groupby(pairs, key=lambda t: t[0]):
-        members = [p for _, p in grp]
-        node_count.update(members)
-        for a, b in itertools.combinations(members, 2):
-            e = edges.setdefault((a, b), {"source": a, "target": b, "count": 0, "domains": Counter(),
-                                          "agreement_ids": []})
-            e["count"] += 1
-            e["domains"].update(doms.get(aid, []))
-            e["agreement_ids"].append(aid)
+    for src, dst, n, agg in session.execute(pair_q.group_by(a.party, b.party), params).all():
+        edges[(src, dst)] = {"source": src, "target": dst, "count": n, "domains": {},
+                             "agreement_ids": sorted(int(x) for x in str(agg).split(","))}
+    d = aliased(AgreementDomain)
+    dom_q = scoped(sa.select(a.party, b.party, d.domain, sa.func.count())
+                   .join(b, sa.and_(b.agreement_id == a.agreement_id, b.party > a.party))
+                   .join(d, d.agreement_id == a.agreement_id), a.agreement_id)
+    for src, dst, dom, n in session.execute(dom_q.group_by(a.party, b.party, d.domain), params).all():
+        e = edges.get((src, dst))
+        if e is not None:
+            e["domains"][dom] = n
     nodes = [{"id": p, "label": party_label(p), "kind": party_kind(p), "agreements": n}
              for p, n in sorted(node_count.items(), key=lambda t: (-t[1], t[0]))]
     edge_list = []
