@@ -74,8 +74,6 @@ def extracted_records(sample: int):
         recs = [Record.model_validate_json(line) for line in CACHE.read_text().splitlines() if line]
         if len(recs) >= sample:
             return recs
-    # pactwatch.api, not pactwatch.extract: once the subpackage pactwatch/extract/ is imported
-    # (the merge uses its gazetteer) it shadows the top-level function of the same name.
     from pactwatch.api import extract
 
     recs, per_part = [], {}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pactwatch.api import annotate
 from pactwatch.assemble import assemble
-from pactwatch.extract.agreements import find_agreements
-from pactwatch.extract.mechanisms import MechanismMention
-from pactwatch.extract.money import MoneyMention
+from pactwatch.annotate.agreements import find_agreements
+from pactwatch.annotate.mechanisms import MechanismMention
+from pactwatch.annotate.money import MoneyMention
 from pactwatch.record import Agreement
 
 

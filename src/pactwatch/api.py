@@ -93,8 +93,8 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
     ``passages``: the spans the spaCy model sees (default: every line). ``docs``: their
     already-parsed spaCy Docs, in the same order (``process_many`` parses in batches).
     """
-    from pactwatch.extract import gazetteer
-    from pactwatch.extract.agreements import split_sentences
+    from pactwatch.annotate import gazetteer
+    from pactwatch.annotate.agreements import split_sentences
 
     if passages is None:
         passages = default_passages(text)
@@ -105,7 +105,7 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
     covered = []
     places: list[Place] = []
     people = []
-    from pactwatch.extract.people import find_people
+    from pactwatch.annotate.people import find_people
 
     for (ps, pe), doc in zip(passages, docs):
         covered.append((ps, pe))
@@ -138,7 +138,7 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
 
 def _rules(ann: Annotations) -> None:
     """The rule-based annotators: cheap, so they read the whole text."""
-    from pactwatch.extract import dates, domains, mechanisms, money, pledges
+    from pactwatch.annotate import dates, domains, mechanisms, money, pledges
 
     text = ann.text
     ann.dates = dates.find_dates(text, ann.published)
@@ -161,12 +161,12 @@ class Processed:
 
 def _record(document, ann: Annotations) -> Record:
     from pactwatch.assemble import assemble
-    from pactwatch.extract.agreements import find_agreements
+    from pactwatch.annotate.agreements import find_agreements
 
     title = document.title if ann.title_span is None else None
     title_parties = []
     if title:
-        from pactwatch.extract.gazetteer import find_parties
+        from pactwatch.annotate.gazetteer import find_parties
 
         title_parties = find_parties(title)
     cands = find_agreements(ann.text, sentences=ann.sentences, parties=ann.parties, dates=ann.dates,

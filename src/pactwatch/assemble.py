@@ -367,7 +367,7 @@ def _purpose(text: str, mny, s: int, e: int) -> str | None:
 
 def _add_period(date: str, period: str) -> str | None:
     try:
-        from pactwatch.extract.dates import add_period
+        from pactwatch.annotate.dates import add_period
     except ImportError:  # pragma: no cover
         return None
     try:

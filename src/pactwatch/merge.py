@@ -104,7 +104,7 @@ def stem(token: str) -> str:
 @lru_cache(maxsize=65536)
 def _gazetteer_code(tok: str) -> str | None:
     try:  # the extractor's gazetteer knows every country name, demonym and capital
-        from pactwatch.extract.gazetteer import code_for
+        from pactwatch.annotate.gazetteer import code_for
     except ImportError:
         return None
     try:

@@ -7,7 +7,7 @@ matter.
 
 How it decides. One multi-pattern scan (Hyperscan when it is installed, else one Python
 ``re`` alternation, ~1000x slower) finds the cues listed in ``triage_cues.tsv`` and the
-gazetteer's ``extract/data/countries.tsv``:
+gazetteer's ``annotate/data/countries.tsv``:
 
 * ``noun``  - an agreement noun: agreement, treaty, pact, accord, memorandum, MoU...
   A *weak* noun (deal, alliance, partnership, convention, charter...) is as often

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pactwatch.clean import SkipDocument, clean
-from pactwatch.extract import dates, money
+from pactwatch.annotate import dates, money
 from pactwatch.io import RawDocument, read_text
 
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -76,8 +76,7 @@ def seed_record(dev_corpus: str) -> Record:
     built by hand.  Cached: extraction loads spaCy, and every test saves the same record."""
     text = rec_text(dev_corpus)
     try:
-        # pactwatch.api.extract is what pactwatch.extract() calls; the package attribute
-        # `pactwatch.extract` is shadowed by the subpackage once pactwatch.extract.* is imported.
+        # pactwatch.api.extract is what pactwatch.extract() calls.
         from pactwatch.api import extract
 
         rec = extract(text, published=PUBLISHED, id="seed-002", source=SEED)

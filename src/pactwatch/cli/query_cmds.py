@@ -42,7 +42,7 @@ def party_code(value: str | None) -> str | None:
         return None
     value = value.strip()
     try:
-        from pactwatch.extract.gazetteer import code_for
+        from pactwatch.annotate.gazetteer import code_for
 
         code = code_for(value)
     except ImportError:

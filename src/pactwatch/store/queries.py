@@ -370,7 +370,7 @@ def timeline(session: Session, *, party=None, pair=None, limit=None) -> list[dic
 @lru_cache(maxsize=1)
 def _gazetteer_orgs() -> frozenset[str]:
     try:
-        from pactwatch.extract.gazetteer import all_codes
+        from pactwatch.annotate.gazetteer import all_codes
 
         return frozenset(all_codes("org"))
     except Exception:  # the store works without the extractor installed
@@ -387,7 +387,7 @@ def party_kind(code: str) -> str:
 
 def party_label(code: str) -> str:
     try:
-        from pactwatch.extract import gazetteer  # type: ignore[attr-defined]
+        from pactwatch.annotate import gazetteer  # type: ignore[attr-defined]
 
         for fn in ("display_name", "name_for"):
             if hasattr(gazetteer, fn):

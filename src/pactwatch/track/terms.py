@@ -5,7 +5,7 @@ anchor ("from the signing") is unknown.  To turn "Within three months from the s
 the present Charter, the respective Working Groups intend to decide on the list of projects
 and roadmaps" into a deadline the day the signing date is learned, the tracker needs the
 period (P3M), the anchor (signing) and the task.  The extractor's
-``pactwatch.extract.mechanisms.find_mechanisms`` reports ``due_period``/``due_anchor`` on
+``pactwatch.annotate.mechanisms.find_mechanisms`` reports ``due_period``/``due_anchor`` on
 its mentions; when that module is available its answer is used, otherwise (or when it
 finds no term) the narrow patterns below read the few phrasings treaties use.
 """
@@ -77,7 +77,7 @@ def regex_terms(passage: str) -> list[Term]:
 def _extractor_terms(passage: str) -> list[Term] | None:
     """Terms from the extractor's mechanism finder, or None when it is not available."""
     try:
-        from pactwatch.extract.mechanisms import find_mechanisms  # type: ignore[attr-defined]
+        from pactwatch.annotate.mechanisms import find_mechanisms  # type: ignore[attr-defined]
     except ImportError:
         return None
     try:

@@ -1860,7 +1860,7 @@ def _report_date(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, pu
 
 def _resolve_forward(expr: str, published: str) -> str | None:
     try:
-        from pactwatch.extract.dates import resolve_relative
+        from pactwatch.annotate.dates import resolve_relative
     except ImportError:  # pragma: no cover - dates module is a sibling's
         return None
     try:

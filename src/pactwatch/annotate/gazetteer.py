@@ -4,7 +4,7 @@ Everything is driven by the word lists in ``data/`` (one entry per line), compil
 once into an Aho-Corasick automaton, so a lookup costs one pass over the text
 however many aliases there are.
 
-Matching rules (each has a test in tests/extract/test_gazetteer.py):
+Matching rules (each has a test in tests/annotate/test_gazetteer.py):
 
 * Case-sensitive: "Turkey" is a state, "turkey" a bird; "US" is a state, "us" a
   pronoun. Long aliases also match in ALL CAPS (headlines, datelines) but short
@@ -87,7 +87,7 @@ class _Entry:
 
 
 def _data_lines(name: str):
-    text = resources.files("pactwatch.extract").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("pactwatch.annotate").joinpath("data", name).read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pactwatch.api import extract as pw_extract
-from pactwatch.extract.agreements import best_kind, find_agreements, find_mentions, split_sentences
+from pactwatch.annotate.agreements import best_kind, find_agreements, find_mentions, split_sentences
 
 
 def _primaries(record):
@@ -310,7 +310,7 @@ def test_entry_into_force_fact_versus_provision():
 
 
 def test_find_mentions_extends_names_and_records_parties():
-    from pactwatch.extract.gazetteer import find_parties
+    from pactwatch.annotate.gazetteer import find_parties
 
     text = "The Charter on Strategic Partnership between Azerbaijan and the United States was published."
     ms = find_mentions(text, parties=find_parties(text))
@@ -320,7 +320,7 @@ def test_find_mentions_extends_names_and_records_parties():
 
 
 def test_find_agreements_on_plain_data_without_spacy():
-    from pactwatch.extract.gazetteer import find_parties
+    from pactwatch.annotate.gazetteer import find_parties
 
     text = "Peru and Chile signed a fisheries agreement in Lima on 3 May 2022."
     cands = find_agreements(text, sentences=split_sentences(text), parties=find_parties(text),

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.mechanisms import (
+from pactwatch.annotate.mechanisms import (
     MechanismMention,
     find_due,
     find_frequencies,
@@ -213,7 +213,7 @@ def test_hard_wrapped_treaty_text():
 
 
 def test_data_file_kinds_are_record_kinds():
-    from pactwatch.extract.mechanisms import _lexicon
+    from pactwatch.annotate.mechanisms import _lexicon
     from pactwatch.record import MECHANISM_KINDS
 
     kinds, stop = _lexicon()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.people import PersonMention, consolidate, find_people, signatories
+from pactwatch.annotate.people import PersonMention, consolidate, find_people, signatories
 
 
 # The pipeline (pactwatch.api) runs spaCy without the lemmatizer; the finder must not

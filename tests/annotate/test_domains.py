@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.domains import (
+from pactwatch.annotate.domains import (
     DomainMention,
     domains_in,
     find_domains,

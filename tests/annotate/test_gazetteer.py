@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.gazetteer import (
+from pactwatch.annotate.gazetteer import (
     PartyMention,
     all_codes,
     code_for,
@@ -453,7 +453,7 @@ def test_word_lists_are_well_formed_and_unambiguous():
     from importlib import resources
 
     def rows(name):
-        text = resources.files("pactwatch.extract").joinpath("data", name).read_text(encoding="utf-8")
+        text = resources.files("pactwatch.annotate").joinpath("data", name).read_text(encoding="utf-8")
         return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
     owners = defaultdict(set)
@@ -499,7 +499,7 @@ def test_company_names_are_not_parties():
 
 
 def test_historical_code_for_capitals_of_former_states():
-    from pactwatch.extract.gazetteer import historical_code
+    from pactwatch.annotate.gazetteer import historical_code
 
     assert historical_code("RUS", "1987-03-04") == "SUN"
     assert historical_code("RUS", "1991-12-25") == "SUN"

@@ -26,7 +26,7 @@ from importlib import resources
 
 from dateutil.relativedelta import relativedelta
 
-from pactwatch.extract.money import finditer_near, number_word_pattern, parse_number
+from pactwatch.annotate.money import finditer_near, number_word_pattern, parse_number
 
 __all__ = ["DateMention", "find_dates", "resolve_relative", "add_period", "find_published_date"]
 
@@ -41,7 +41,7 @@ class DateMention:
 
 
 def _data_lines(name: str):
-    text = resources.files("pactwatch.extract").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("pactwatch.annotate").joinpath("data", name).read_text(encoding="utf-8")
     for line in text.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             yield line.rstrip("\r\n")

@@ -7,7 +7,7 @@
 * role / party: from a title right before the name ("US Secretary of State Antony
   Blinken"), a title in apposition after it ("Mirzoyan, Armenia's foreign minister"),
   and "of <country>" after the name ("President Emomali Rahmon of Tajikistan"); titles
-  and party codes come from ``pactwatch.extract.gazetteer``;
+  and party codes come from ``pactwatch.annotate.gazetteer``;
 * later mentions by surname (or by any single word of a full name: "Kamikawa" for the
   surname-first "Kamikawa Yoko") resolve to the full name and inherit role and party;
 * ``signer``: the person is the subject or agent of a sign verb ("X and Y signed the
@@ -55,7 +55,7 @@ _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Sheikh|H\.E\.)\.?\s+")
 
 def _gazetteer():
     try:
-        from pactwatch.extract import gazetteer
+        from pactwatch.annotate import gazetteer
     except Exception:  # pragma: no cover - the gazetteer belongs to another module
         return None
     return gazetteer

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.dates import DateMention, add_period, find_dates, find_published_date, resolve_relative
+from pactwatch.annotate.dates import DateMention, add_period, find_dates, find_published_date, resolve_relative
 
 WED = "2021-09-01"  # a Wednesday
 

@@ -41,7 +41,7 @@ class DurationMention:
 
 
 def _data_lines(name: str):
-    text = resources.files("pactwatch.extract").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("pactwatch.annotate").joinpath("data", name).read_text(encoding="utf-8")
     for line in text.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             yield line.rstrip("\r\n")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pactwatch.extract.mechanisms import sentence_spans
+from pactwatch.annotate.mechanisms import sentence_spans
 
 
 @dataclass(frozen=True)

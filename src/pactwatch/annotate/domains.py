@@ -375,7 +375,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|via|visit(?:ed|ing|s)?|towa
 
 def _actors(sentence: str) -> tuple[str, ...]:
     try:  # the gazetteer is owned by the parsers engineer; degrade gracefully without it
-        from pactwatch.extract.gazetteer import find_parties
+        from pactwatch.annotate.gazetteer import find_parties
     except Exception:  # pragma: no cover - depends on another module being present
         return ()
     try:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.money import DurationMention, MoneyMention, find_durations, find_money, parse_number
+from pactwatch.annotate.money import DurationMention, MoneyMention, find_durations, find_money, parse_number
 
 
 def money(text: str) -> list[tuple[str, float, str]]:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.extract.pledges import PledgeMention, find_pledges
+from pactwatch.annotate.pledges import PledgeMention, find_pledges
 
 
 def _pledges(text: str) -> list[tuple[str, bool, str]]:
