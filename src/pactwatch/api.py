@@ -125,6 +125,10 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
             sentences.extend((pos + s, pos + e) for s, e in split_sentences(text[pos:ps]))
         pos = max(pos, pe)
     sentences.sort()
+    # names across passages: a surname in one paragraph resolves to the full name given in
+    # another, and a misspelt repeat of a name is the same person
+    from pactwatch.annotate.people import consolidate
+    people = consolidate(people, text)
     parties = gazetteer.find_parties(text)
     ann = Annotations(text=text, published=published, title_span=title_span(text, title), sentences=sentences,
                       parties=parties, people=people)

@@ -300,12 +300,14 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
         mechs, mev, seen_mech = [], [], set()
         for mm in ann.mechanisms:
             sp = (mm.start, mm.end)
-            if sp not in scope or getattr(mm, "permitted_only", False) or mm.kind not in MECHANISM_KINDS:
+            if sp not in scope or mm.kind not in MECHANISM_KINDS:
+                continue
+            # only bodies the agreement sets up or tasks: not one it merely permits, nor a
+            # standing parent body named in passing
+            if not getattr(mm, "countable", not (getattr(mm, "permitted_only", False) or getattr(mm, "in_passing", False))):
                 continue
             if not mine(sp, c):
                 continue
-            if getattr(mm, "in_passing", False):
-                continue  # a standing parent body named in passing is not set up by this agreement
             k = (mm.kind, (mm.name or "").lower())
             if k in seen_mech:
                 continue

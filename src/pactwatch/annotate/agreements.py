@@ -1456,12 +1456,37 @@ _VENUE_NEXT = re.compile(r"^\s*(?:summit|meeting|conference|ministerial|sideline
                          r"Defence\s+Ministers|Defense\s+Ministers|Foreign\s+Ministers|-Plus|Plus)\b", re.I)
 
 
+# the passive broker ("brokered by Russia", "mediated by Qatar and Egypt") and outsiders the
+# agreement is about but who are not in it ("sends to China", "aimed at countering Beijing")
+_BROKER_BEFORE = re.compile(r"\b(?:brokered|mediated|facilitated|negotiated|sponsored|guaranteed|hosted|witnessed)"
+                            r"\s+(?:jointly\s+)?by\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}"
+                            r"(?:(?:,|and)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3})?(?:,\s*|and\s+)?(?:the\s+)?$")
+_OUTSIDER_BEFORE = re.compile(r"\b(?:(?:sends?|sent|message|signal|warning)\s+to|aimed\s+at(?:\s+countering|"
+                              r"\s+containing)?|directed\s+(?:at|against)|to\s+(?:counter|contain|deter)|"
+                              r"counter(?:ing)?|contain(?:ing)?|deter(?:ring)?|against)\s+(?:the\s+)?(?:an?\s+)?"
+                              r"(?:(?:growing|rising|increasingly\s+\w+)\s+)?$", re.I)
+# groups of states named as one side: "the P5+1", "E3+3", "six world powers"
+_GROUPS = [
+    (re.compile(r"\bP\s?5\s?\+\s?1\b|\bE\s?3\s?\+\s?3\b|\b(?:six|6)\s+(?:world|major|global)\s+powers\b|"
+                r"\bEU\s?3\s?\+\s?3\b"), ("CHN", "DEU", "FRA", "GBR", "RUS", "USA")),
+]
+
+
+def _group_parties(text: str, s: int, e: int) -> list:
+    from pactwatch.annotate.gazetteer import PartyMention
+    out = []
+    for rx, codes in _GROUPS:
+        for m in rx.finditer(text, s, e):
+            out.extend(PartyMention(m.start(), m.end(), m.group(), code, "org") for code in codes)
+    return out
+
+
 def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
     """Parties of a sentence that can be parties to an agreement: not places of events,
     companies' nationalities or meeting venues."""
     out = []
     names = [(m.start, m.end) for m in finder.t.mentions_by_sent.get(finder.t.sentence_of(s), [])]
-    for p in finder.parties_in(s, e):
+    for p in finder.parties_in(s, e) + _group_parties(text, s, e):
         if getattr(p, "via", "") == "capital" and any(ms <= p.start and p.end <= me for ms, me in names):
             continue  # "the Treaty of Amsterdam", "the Paris accord": a city naming an agreement
         if getattr(p, "via", "") == "capital" and re.match(r"\s+(?:Club|Process|Format|Group|Consensus|Charter|"
@@ -1482,6 +1507,10 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
             continue
         if re.match(r"^\s*[-–]?\s*(?:brokered|mediated|backed|sponsored|led|hosted|drafted)\b", after):
             continue  # "a Qatari-brokered truce": the broker is not a party
+        if _BROKER_BEFORE.search(text[max(s, p.start - 80):p.start]):
+            continue  # "a truce brokered by Russia (and Turkey)": the broker is not a party either
+        if _OUTSIDER_BEFORE.search(text[max(s, p.start - 40):p.start]):
+            continue  # "what message the pact sends to China", "aimed at countering China"
         if _COMPANY_NAME_NEXT.match(text[p.end:p.end + 80]) and getattr(p, "via", "") in {"adjective", "name"}:
             continue  # "India's state-owned National Thermal Power Corp", "Japanese Mitsubishi Motors"
         if _VENUE_NEXT.match(after) and getattr(p, "via", "") in {"org", "capital", "name"}:

@@ -294,6 +294,28 @@ def _signer_heads(doc) -> list:
     return out
 
 
+# Things one signs that are not agreements between parties: "signed a letter urging ...",
+# "signed a petition", "signed the bill into law", "signed an executive order".
+_NOT_AGREEMENT_OBJECTS = frozenset({
+    "letter", "letters", "petition", "petitions", "bill", "bills", "law", "laws", "legislation", "order", "orders",
+    "decree", "decrees", "ordinance", "proclamation", "memo", "autograph", "autographs", "book", "guestbook",
+    "card", "cheque", "check", "waiver", "waivers", "affidavit", "oath", "copies", "copy", "jersey", "ball",
+})
+
+
+def _signs_other_document(v) -> bool:
+    """The sign verb's object is a letter, petition, bill, decree, executive order ...,
+    or it signs something "into law": nobody signs the agreement there."""
+    for c in v.children:
+        if c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _NOT_AGREEMENT_OBJECTS:
+            return True
+        if c.dep_ == "prep" and c.lower_ == "into" and any(p.lower_ == "law" for p in c.children):
+            return True
+        if c.dep_ == "prt" and c.lower_ == "up":
+            return False
+    return False
+
+
 def _signer_tokens(doc, heads_out: list | None = None) -> set[int]:
     """Indices of tokens inside the noun phrases of people who sign. A pronoun subject
     ("he signed the accord") stands for the nearest person named before it in the
@@ -303,6 +325,8 @@ def _signer_tokens(doc, heads_out: list | None = None) -> set[int]:
         if not _is_sign_verb(v):
             continue
         if v.pos_ in ("VERB", "AUX") and _negated(v):
+            continue
+        if _signs_other_document(v):
             continue
         if v.pos_ not in ("VERB", "AUX") and v.tag_ not in ("VBD", "VBN", "VBG", "VBZ", "VBP", "VB"):
             # "the signing ceremony" / "the signing of the treaty by X": a noun; handled below
@@ -395,6 +419,52 @@ def _near(a: str, b: str) -> bool:
     import difflib
 
     return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
+
+
+def _edits(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance of two words, capped at ``limit + 1``."""
+    a, b = a.lower(), b.lower()
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def _word_close(a: str, b: str) -> bool:
+    """Same name word up to a typo: one edit in words of 4+ letters, two in 7+."""
+    if a == b:
+        return True
+    if a[:1].lower() != b[:1].lower() or min(len(a), len(b)) < 4:
+        return False
+    return _edits(a, b) <= (2 if min(len(a), len(b)) >= 7 else 1)
+
+
+def _typo_variant(name: str, known: list[str]) -> str | None:
+    """An earlier full name that ``name`` misspells: same number of words, one word
+    identical and the others within a typo ("Gilbero Teodoro", "Gilberto Teodro")."""
+    words = name.split()
+    for k in dict.fromkeys(known):
+        kw = k.split()
+        if k == name or len(kw) != len(words):
+            continue
+        if any(a == b for a, b in zip(words, kw)) and all(_word_close(a, b) for a, b in zip(words, kw)):
+            return k
+    return None
+
+
+def _typo_key(word: str, full: dict[str, str]) -> str | None:
+    """The full name whose surname a lone word misspells (6+ letters, one edit)."""
+    if len(word) < 6 or not word[:1].isupper():
+        return None
+    hits = {n for k, n in full.items() if len(k) >= 6 and k[0] == word[0] and _edits(k, word, 1) <= 1}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def find_people(doc, offset: int = 0) -> list[PersonMention]:
@@ -625,11 +695,16 @@ def consolidate(people: list[PersonMention], text: str | None = None) -> list[Pe
             if last in full and full[last] != name and _near(full[last], name):
                 name = full[last]
             else:
-                for k in _surname_keys(name):
-                    full.setdefault(k, name)
+                variant = _typo_variant(name, canon)
+                if variant:
+                    name = variant
+                else:
+                    for k in _surname_keys(name):
+                        full.setdefault(k, name)
         canon.append(name)
-    # single-word names (and names first seen as a surname) resolve to a full name
-    canon = [full.get(n, n) if len(n.split()) == 1 else n for n in canon]
+    # single-word names (and names first seen as a surname) resolve to a full name; a
+    # misspelt surname alone ("Teodro" after "Gilberto Teodoro") too
+    canon = [(full.get(n) or _typo_key(n, full) or n) if len(n.split()) == 1 else n for n in canon]
     info: dict[str, tuple[str | None, str | None]] = {}
     for p, n in zip(ordered, canon):
         r, pa = info.get(n, (None, None))
