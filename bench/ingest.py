@@ -20,8 +20,9 @@ through ``pactwatch.extract`` once; the records are cached outside the repositor
    vocabulary), topped up with replicated records and their canonical agreements
    bulk-loaded with executemany (one cluster per report, as the merge would produce for
    distinct party sets/dates).  Latency p50/p99 of ``Store.agreements(party=X)`` (as the
-   CLI calls it, and with facets as the web page does), ``Store.agreements(text=...)`` and
-   ``Store.search_documents(...)``.
+   CLI calls it, and with facets as the web page does), ``Store.agreements(text=...)``,
+   ``Store.search_documents(...)``, the unfiltered listing, ``Store.timeline(limit=1000)``
+   and ``Store.network()`` (few repeats: they are the heavy ones).
 """
 
 from __future__ import annotations
@@ -317,6 +318,13 @@ def bench_query(kind: str, records, articles, n_docs: int, tmp: Path, repeats: i
         "agreements --party X (+facets)": timed(lambda p: store.agreements(party=p), plist[: max(30, repeats // 4)]),
         "agreements --text Q": timed(lambda q: store.agreements(text=q, facets=False), wlist),
         "search Q (documents)": timed(lambda q: store.search_documents(q, limit=20), wlist),
+        "agreements --text Q (+facets)": timed(lambda q: store.agreements(text=q), wlist),
+        "agreements (all, page 1)": timed(lambda _: store.agreements(facets=False), [None] * 20),
+        "agreements (all, +facets)": timed(lambda _: store.agreements(), [None] * 10),
+        "timeline --party X -n 1000": timed(lambda p: store.timeline(party=p, limit=1000), plist[:20]),
+        "timeline (all) -n 1000": timed(lambda _: store.timeline(limit=1000), [None] * 5),
+        "network --party X": timed(lambda p: store.network(party=p), plist[:10]),
+        "network (all)": timed(lambda _: store.network(), [None] * 5),
     }
     store.close()
     if keep:

@@ -181,3 +181,12 @@ def test_money_annotation_far_from_parties_is_not_attributed():
     p = _by_role(assemble(cands, ann), "primary")[0]
     assert p.funding == []
     assert 0.0 < p.confidence <= 1.0
+
+
+def test_commentators_concerns_add_no_domain():
+    from pactwatch.api import extract
+    rec = extract("Kenya and Uganda signed a trade agreement on Monday to cut tariffs on manufactured goods. "
+                  "Health advocacy groups argued the deal could raise the price of medicines.",
+                  published="2020-10-14")
+    prim = [a for a in rec.agreements if a.role == "primary"]
+    assert prim and "trade_investment" in prim[0].domains and "health" not in prim[0].domains

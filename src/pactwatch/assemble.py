@@ -106,6 +106,32 @@ def _scope(c, ann, n_primary: int, others_sents: set[int] = frozenset()) -> _Sco
     return _Scope(sents, sentences)
 
 
+# A sentence voicing outside commentators - critics, experts, advocacy groups, proponents -
+# on what a deal could or would do: its topics are their concerns, not the deal's coverage.
+_COMMENTATORS = re.compile(
+    r"\b(?:critics|opponents|proponents|supporters|experts|analysts|activists|advocates|economists|observers|"
+    r"skeptics|sceptics|campaigners|environmentalists|detractors|(?:advocacy|environmental|rights|business|"
+    r"industry|civil\s+society|interest|aid|health|consumer|labou?r)\s+groups|(?:some|many|others)\b(?=\s+(?:say|argue|"
+    r"believe|fear|warn|wish|worry|complain|contend)))\b", re.I)
+_OPINION = re.compile(r"\b(?:says?|said|argue[sd]?|arguing|believes?|believed|fears?|feared|warn(?:s|ed)?|"
+                      r"wish(?:es|ed)?|worr(?:y|ies|ied)|complain(?:s|ed)?|contend(?:s|ed)?|see|sees|saw|"
+                      r"criticiz\w+|criticis\w+|claim(?:s|ed)?)\b", re.I)
+_HEDGE = re.compile(r"\b(?:could|might|would|may)\b|\bwent\s+further\b|\bmissed\b", re.I)
+
+
+def _commentary(text: str, sentences: Sequence[Span], span: Span) -> bool:
+    i = _sentence_index(sentences, span[0])
+    s, e = sentences[i]
+    sent = text[s:e]
+    m = _COMMENTATORS.search(sent)
+    if not m or m.start() > span[0] - s + 30:
+        return False  # (a cue naming the commentators, "health groups", is theirs too)
+    rest = sent[m.end():]
+    op = _OPINION.search(rest[:120])
+    return bool(op) and bool(_HEDGE.search(rest) or re.search(r"(?i)\bargue|\bwish|\bfear|\bwarn|\bworr|\bcritic",
+                                                            op.group()))
+
+
 def _inside(span: Span, spans: Iterable[Span]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in spans)
 
@@ -182,6 +208,8 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
             sp = (d.start, d.end)
             if d.domain not in DOMAINS or sp not in scope or _inside(sp, other_names) or not mine(sp, c):
                 continue
+            if _commentary(text, ann.sentences, sp):
+                continue  # what critics or experts say the deal could do is not what it covers
             seen_dom.setdefault(d.domain, sp)
         if seen_dom:
             doms = sorted(seen_dom)

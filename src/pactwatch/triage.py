@@ -41,7 +41,7 @@ from typing import Iterable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CUES_FILE = os.path.join(HERE, "triage_cues.tsv")
-COUNTRIES_FILE = os.path.join(HERE, "extract", "data", "countries.tsv")
+COUNTRIES_FILE = os.path.join(HERE, "annotate", "data", "countries.tsv")
 
 NOUN, CUE, PARTY, BLOCK = 0, 1, 2, 3
 _KINDS = {"noun": NOUN, "cue": CUE, "party": PARTY, "block": BLOCK, "weaknoun": NOUN, "context": CUE}

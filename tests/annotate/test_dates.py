@@ -368,3 +368,17 @@ def test_year_after_mid_or_end():
 def test_treaty_closing_variants(text, value):
     got = find_dates(text, None)
     assert [m.value for m in got] == [value]
+
+
+@pytest.mark.parametrize(
+    "text,published,surface,value",
+    [
+        ("TOKYO, March 14 - Britain and Japan agreed to operate 12 flights a week.", "1987-03-14", "March 14", "1987-03-14"),
+        ("The pact, signed on Sept 30, 1990, runs for five years.", "1991-02-01", "Sept 30, 1990", "1990-09-30"),
+        ("The accord expires at the end of 1990.", "1987-05-01", "1990", "1990"),
+        ("The truce holds from May 31.", "1987-05-01", "May 31", "1987-05-31"),
+        ("The treaty was signed on April 30.", "1987-05-05", "April 30", "1987-04-30"),
+    ],
+)
+def test_wire_forms_datelines_and_explicit_signing_dates(text, published, surface, value):
+    assert (surface, value) in dates(text, published)

@@ -282,3 +282,77 @@ def test_modality_and_provisions_never_raise(text):
     modality(text)
     for p in find_provisions(text, [(0, len(text)), (len(text) // 2, len(text))]):
         assert 0 <= p.start < p.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text,absent,present",
+    [
+        # traded goods are trade, not a health cooperation domain
+        ("Under the deal Kenya will export tea and Sweden will export medical equipment.", "health", "trade_investment"),
+        ("The pact cuts tariffs on medicines, cars and machinery.", "health", "trade_investment"),
+        ("Pharmaceutical exports rose after the agreement.", "health", "trade_investment"),
+        # ... unless the clause says they cooperate or give
+        ("Japan will donate medical equipment to rural hospitals.", None, "health"),
+        ("The ministers agreed to cooperate on medicine and vaccines.", None, "health"),
+        # other senses
+        ("The deal included a licence for Visa credit cards.", "people_to_people", None),
+        ("Iran could resume its nuclear development program.", "reconstruction_aid", "nuclear"),
+        ("The accord leaves Iran an extensive nuclear infrastructure.", "connectivity", "nuclear"),
+        ("The country's atomic energy agency bought the mine.", "energy", "nuclear"),
+        ("Washington is supplying helicopters and other military aid under the pact.", "reconstruction_aid", "defense"),
+        ("The drill is a fruit of the peace treaty.", "agriculture_food", None),
+        ("Analysts studied commercial satellite imagery of the site.", "technology", None),
+        ("The trade deal will not ease pressure on the Chinese telecoms giant.", "technology", "trade_investment"),
+        ("The navy pulled the drone out of the water.", "environment_climate", "defense"),
+        ("President Ghani wrote a letter to the Afghan people about the pact.", "people_to_people", None),
+    ],
+)
+def test_background_senses_of_goods_and_generic_words(text, absent, present):
+    cues = _cues(text)
+    if absent:
+        assert absent not in cues, cues
+    if present:
+        assert present in cues, cues
+
+
+@pytest.mark.parametrize(
+    "text,domain",
+    [
+        ("The creditor governments agreed to reschedule the debt over ten years.", "trade_investment"),
+        ("The accord gives Lagos debt relief worth a third of its arrears.", "trade_investment"),
+        ("Producers signed a new tin pact with export quotas.", "trade_investment"),
+        ("The aviation memorandum adds 14 flights a week between the two countries.", "connectivity"),
+        ("Under the deal Canada may deport migrants seeking asylum to a safe third country.", "border_security"),
+    ],
+)
+def test_debt_commodity_flight_and_asylum_deals(text, domain):
+    assert domain in _cues(text)
+
+
+def test_rescheduled_meeting_and_cancelled_flights_are_no_domain():
+    assert _cues("They rescheduled the meeting after the flights were cancelled.") == {}
+
+
+def test_chemical_weapons_non_proliferation_is_not_nuclear():
+    cues = _cues("The US and Russia agreed on a framework to eliminate Syria's chemical weapons, "
+                 "a major non-proliferation step.")
+    assert "nuclear" not in cues and "defense" in cues
+    assert "nuclear" in _cues("The pact is a major non-proliferation step on nuclear weapons.")
+    assert "nuclear" in _cues("Both sides reaffirmed their commitment to non-proliferation.")
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("The new rules target birth tourism, officials said of the deal.", "people_to_people"),
+        ("He was in London as a tourist when the treaty was signed.", "people_to_people"),
+        ("The loan pays for irrigation in the drought-stricken northeast.", "environment_climate"),
+        ("The senator, whose home state borders Canada, backed the trade deal.", "border_security"),
+    ],
+)
+def test_more_background_senses(text, absent):
+    assert absent not in _cues(text)
+
+
+def test_state_borders_as_a_noun_still_count():
+    assert "border_security" in _cues("The treaty fixes the state borders of the two countries.")

@@ -510,3 +510,91 @@ def test_historical_code_for_capitals_of_former_states():
     assert historical_code("ARM", "1987") == "ARM"
     assert historical_code("RUS", None) == "RUS"
     assert historical_code("RUS", "garbage") == "RUS"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The Syrian Democratic Forces (SDF) handed the town to Damascus.", ["SDF", "SDF", "SYR"]),
+        ("Houthi rebels and Saudi Arabia extended the truce; Ansar Allah said it would hold.",
+         ["Houthis", "SAU", "Houthis"]),
+        ("The Rapid Support Forces (RSF) and the army signed a ceasefire.", ["RSF", "RSF"]),
+        ("The Tigray People's Liberation Front and Ethiopia agreed to a cessation of hostilities.", ["TPLF", "ETH"]),
+        ("Libya's National Transitional Council met the Libyan National Army (LNA).", ["LBY", "NTC", "LNA", "LNA"]),
+        ("The Southern Transitional Council joined the talks.", ["STC"]),
+        ("The Sudan Liberation Movement and the Justice and Equality Movement walked out.", ["SLM", "JEM"]),
+        ("The Polisario Front, Palestinian Islamic Jihad and the Kosovo Liberation Army.",
+         ["Polisario", "Islamic Jihad", "KLA"]),
+        ("The NDFP speaks for the New People's Army.", ["NDFP", "NPA"]),
+        ("The Donetsk People's Republic and the Luhansk People's Republic signed the protocol.", ["DPR", "LPR"]),
+        ("The FMLN and the government of El Salvador.", ["FMLN", "SLV"]),
+    ],
+)
+def test_armed_movements_party_to_ceasefires(text, expected):
+    got = find_parties(text)
+    assert [m.code for m in got] == expected
+    assert all(m.via == "nonstate" for m in got if m.code not in {"SYR", "SAU", "ETH", "LBY", "SLV"})
+
+
+def test_reporters_without_borders_is_not_the_rsf():
+    assert codes("Reporters Without Borders (RSF) criticised the law.") == []
+
+
+def test_us_territories():
+    text = ("The U.S. Virgin Islands, the Virgin Islands, Guam, American Samoa, Puerto Rico, "
+            "the Northern Mariana Islands and the British Virgin Islands.")
+    assert codes(text) == ["VIR", "VIR", "GUM", "ASM", "PRI", "MNP", "VGB"]
+
+
+@pytest.mark.parametrize(
+    "text,city",
+    [
+        ("The Paris Club of creditors rescheduled the debt.", "Paris"),
+        ("Washington left the Paris pact in 2017.", "Paris"),
+        ("Both sides still back the Paris Agreement.", "Paris"),
+        ("Kyiv accused Moscow of breaking the Minsk agreements.", "Minsk"),
+        ("The talks revived Minsk II.", "Minsk"),
+        ("Norway hosted the talks that produced the Oslo Accords.", "Oslo"),
+        ("It was the Treaty of Lisbon that changed the rules.", "Lisbon"),
+        ("The Astana format brought Turkey, Iran and Russia together.", "Astana"),
+    ],
+)
+def test_city_inside_an_agreement_or_club_name_is_flagged(text, city):
+    m = next(m for m in find_parties(text) if m.text == city)
+    assert m.via == "capital" and m.in_name
+
+
+def test_capital_acting_as_party_is_not_flagged():
+    text = "Washington and Moscow agreed; Paris said the deal was good. Officials in Paris signed."
+    got = [m for m in find_parties(text) if m.via == "capital"]
+    assert [m.text for m in got] == ["Washington", "Moscow", "Paris", "Paris"]
+    assert not any(m.in_name for m in got)
+
+
+@pytest.mark.parametrize(
+    "text,territory",
+    [
+        ("Britain handed Hong Kong back to China in 1997 under the joint declaration.", "Hong Kong"),
+        ("Portugal agreed to return Macao to China in 1999.", "Macao"),
+        ("The accord set out the handover of Hong Kong to China.", "Hong Kong"),
+        ("Macao will be handed back to China at midnight.", "Macao"),
+        ("Critics say Hong Kong's return to Chinese sovereignty changed little.", "Hong Kong"),
+    ],
+)
+def test_territory_changing_hands_is_flagged(text, territory):
+    got = {m.text: m for m in find_parties(text)}
+    assert got[territory].transferred
+    assert not any(m.transferred for t, m in got.items() if t != territory)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hong Kong signed a free trade deal with Chile.",
+        "Diplomats hope to return Iran to the negotiating table.",
+        "The US's return to the Paris Agreement was welcomed.",
+        "The deal would return Russia to the Group of Eight.",
+    ],
+)
+def test_actors_are_not_flagged_as_transferred(text):
+    assert not any(m.transferred for m in find_parties(text))

@@ -253,3 +253,38 @@ def test_indian_digit_grouping():
         ("Rs 12,50,000", 1.25e6, "INR"),
     ]
     assert parse_number("12,50,000") == 1250000
+
+
+@pytest.mark.parametrize(
+    "text,amount",
+    [
+        ("US, China Sign $40 Billion Energy Deal", 40e9),
+        ("EGYPT TO EXCHANGE 100 MLN DLRS WORTH OF GOODS", 100e6),
+        ("Brazil Gets 1.8 Billion Dlr Rescheduling", 1.8e9),
+    ],
+)
+def test_capitalised_scale_words_in_headlines(text, amount):
+    from pactwatch.annotate.money import find_money
+
+    got = find_money(text)
+    assert [(m.amount, m.currency) for m in got] == [(amount, "USD")]
+
+
+@pytest.mark.parametrize(
+    "text,background",
+    [
+        ("Washington kept tariffs on $200 billion of Chinese goods in place.", "tariff_base"),
+        ("It threatened tariffs on an additional $300 billion worth of imports.", "tariff_base"),
+        ("The trade deficit, which peaked at $40 billion, has narrowed.", "statistic"),
+        ("The country is struggling with its 19 billion dlr foreign debt.", "statistic"),
+        ("The US will give Kyiv $60 million in military aid under the pact.", None),
+        ("The two sides signed a $240m agreement.", None),
+        ("The agreement covers 1.4 billion dollars of debt.", None),
+        ("They agreed a $1.8 billion debt rescheduling.", None),
+    ],
+)
+def test_background_sums_are_marked(text, background):
+    from pactwatch.annotate.money import find_money
+
+    (m,) = find_money(text)
+    assert m.background == background

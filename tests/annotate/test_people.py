@@ -142,7 +142,7 @@ def test_onlookers_are_not_signers(nlp, text, signers, witness):
 
 
 def test_possessor_of_the_signer_is_not_a_signer(nlp):
-    text = "Kim Jong Un's envoy Kim Yong Chol signed the letter on behalf of the North."
+    text = "Kim Jong Un's envoy Kim Yong Chol signed the agreement on behalf of the North."
     ppl = _people(nlp, text)
     assert {p.name for p in signatories(ppl)} == {"Kim Yong Chol"}
 
@@ -234,3 +234,45 @@ def test_never_raises_and_offsets_in_range(text):
 
     for p in find_people(get_nlp()(text), 7):
         assert 7 <= p.start < p.end <= len(text) + 7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Senator Mary Collins signed a letter urging the administration to reject the accord.",
+        "More than 100 legislators, including Peter Hanley, signed a petition against the pact.",
+        "President Joan Rivers signed the ratification bill into law on Friday.",
+        "President Walter Hodge signed an executive order withdrawing from the accord.",
+    ],
+)
+def test_signing_a_letter_petition_bill_or_order_is_not_signing_the_agreement(nlp, text):
+    assert signatories(_people(nlp, text)) == []
+
+
+def test_prime_cabinet_secretary_title_with_party(nlp):
+    text = "Kenya's Prime Cabinet Secretary Musalia Mudavadi signed the trade agreement on Monday."
+    p = _by_name(_people(nlp, text))["Musalia Mudavadi"]
+    assert (p.role, p.party, p.signer) == ("Prime Cabinet Secretary", "KEN", True)
+
+
+def test_consolidate_merges_typo_variants_and_surnames():
+    text = ("Defence Secretary Gilberto Teodoro signed. Later Gilbero Teodoro said. "
+            "Teodoro added. Gilberto Teodro spoke. Teodorro left. Kim Jong Un and Kim Jong Il.")
+
+    def m(name, signer=False, role=None):
+        s = text.index(name)
+        return PersonMention(s, s + len(name), name, role, None, signer)
+
+    ppl = [m("Gilberto Teodoro", True, "Defence Secretary"), m("Gilbero Teodoro"), m("Teodoro added"[:7]),
+           m("Gilberto Teodro", True), m("Teodorro"), m("Kim Jong Un"), m("Kim Jong Il")]
+    out = consolidate(ppl, None)
+    assert [p.name for p in out[:5]] == ["Gilberto Teodoro"] * 5
+    assert all(p.role == "Defence Secretary" for p in out[:5])
+    assert [p.name for p in signatories(out)] == ["Gilberto Teodoro"]
+    assert {p.name for p in out[5:]} == {"Kim Jong Un", "Kim Jong Il"}
+
+
+def test_a_decision_or_plan_to_sign_is_no_signing(nlp):
+    for text in ("Senator Jim Walsh criticised President Ann Carter's decision to sign this agreement.",
+                 "President Ann Carter's plan to sign the treaty drew fire."):
+        assert signatories(_people(nlp, text)) == []

@@ -133,3 +133,11 @@ def test_never_raises_on_pledge_soup(parts):
     text = "".join(parts)
     for p in find_pledges(text):
         assert text[p.start:p.end] == p.text
+
+
+def test_numbered_article_five_heading_in_a_treaty_is_no_defence_pledge():
+    from pactwatch.annotate.pledges import find_pledges
+
+    text = ("AGREEMENT ON ECONOMIC COOPERATION\n\nARTICLE 4\nThe Parties shall promote trade.\n\n"
+            "ARTICLE 5\nThe Parties shall exchange information on investment.\n\nArticle 5 shall apply from 2025.")
+    assert find_pledges(text) == []

@@ -56,7 +56,7 @@ def test_writes_need_the_token(client, snapshot):
 
 def test_read_only_server_refuses_writes(seeded):
     store, charter, _mou = seeded
-    with TestClient(create_app(store=store)) as c:
+    with TestClient(create_app(store=store, warm=False)) as c:  # warm=False: see client()
         r = c.post(f"/api/agreements/{charter}/tracking/projects", json={"name": "x"},
                    headers={"authorization": f"Bearer {TOKEN}"})
         assert r.status_code == 403

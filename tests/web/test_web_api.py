@@ -245,7 +245,9 @@ def write_client(db_url):
 
     from pactwatch.web import create_app
 
-    with TestClient(create_app(db_url, token=TOKEN), raise_server_exceptions=False) as c:
+    # warm=False: the warm-up thread outlives the client; on PostgreSQL its queries then
+    # deadlock with db_url's teardown (DROP SCHEMA ... CASCADE).
+    with TestClient(create_app(db_url, token=TOKEN, warm=False), raise_server_exceptions=False) as c:
         yield c
 
 
@@ -303,7 +305,7 @@ def test_post_is_disabled_without_token(db_url):
 
     from pactwatch.web import create_app
 
-    with TestClient(create_app(db_url), raise_server_exceptions=False) as c:
+    with TestClient(create_app(db_url, warm=False), raise_server_exceptions=False) as c:
         r = c.post("/api/documents", json={"text": POSTED}, headers={"Authorization": "Bearer anything"})
         assert r.status_code == 403
         assert c.get("/api/agreements").json()["total"] == 0

@@ -590,7 +590,8 @@ class MentionFinder:
                 start = ts
                 topics.add(nl)
             elif i == ti - 1 and re.fullmatch(r"[a-z]{3,}", tok) and low not in _COMPLEMENT_STOP \
-                    and low not in _NOT_TOPIC and not low.endswith(("ed", "ing", "ly")) and not caseless:
+                    and low not in _NOT_TOPIC and not low.endswith(("ed", "ing", "ly")) and not caseless \
+                    and not (i > 0 and t.tokens[i - 1][2].lower() == "to"):  # "to ditch agreement": a verb
                 # the noun right before the kind noun: "barter agreement", "aviation pact"
                 start = ts
                 topics.add(nl)
@@ -706,6 +707,9 @@ class MentionFinder:
                 if ts > last + 30:
                     break
                 p = self.party_overlapping(ts, te)
+                if p is not None and getattr(p, "via", "") == "capital" and \
+                        re.match(r"\s+(?:Club|Process|Format|Group|Consensus)\b", text[p.end:p.end + 12]):
+                    break  # "between Nigeria and the Paris Club": a body named after a city
                 if p is not None:
                     if not collected or p.code not in {c.code for c in collected}:
                         collected.append(p)
@@ -1458,13 +1462,19 @@ _VENUE_NEXT = re.compile(r"^\s*(?:summit|meeting|conference|ministerial|sideline
 
 # the passive broker ("brokered by Russia", "mediated by Qatar and Egypt") and outsiders the
 # agreement is about but who are not in it ("sends to China", "aimed at countering Beijing")
-_BROKER_BEFORE = re.compile(r"\b(?:brokered|mediated|facilitated|negotiated|sponsored|guaranteed|hosted|witnessed)"
+_BROKER_BEFORE = re.compile(r"\b(?:brokered|mediated|facilitated|sponsored|guaranteed|hosted|witnessed|offered|proposed)"
                             r"\s+(?:jointly\s+)?by\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}"
                             r"(?:(?:,|and)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3})?(?:,\s*|and\s+)?(?:the\s+)?$")
 _OUTSIDER_BEFORE = re.compile(r"\b(?:(?:sends?|sent|message|signal|warning)\s+to|aimed\s+at(?:\s+countering|"
                               r"\s+containing)?|directed\s+(?:at|against)|to\s+(?:counter|contain|deter)|"
                               r"counter(?:ing)?|contain(?:ing)?|deter(?:ring)?|against)\s+(?:the\s+)?(?:an?\s+)?"
                               r"(?:(?:growing|rising|increasingly\s+\w+)\s+)?$", re.I)
+_RECIPIENT_BEFORE = re.compile(r"\b(?:notif\w+|notice|letters?|instruments?|submit\w*|deposit\w*|appeal\w*|"
+                               r"complain\w*|report\w*|request\w*|sen[dt]\w*)\b[^.;]{0,80}\b(?:to|with)\s+(?:the\s+)?$",
+                               re.I)
+_OBSERVER_AFTER = re.compile(r"(?:\s+(?:on\s+\w+day|also|has|have|had|quickly|warmly|formally))*\s+"
+                             r"(?:welcom\w+|prais\w+|hail\w+|condemn\w+|criticiz\w+|criticis\w+|urg\w+|endors\w+|"
+                             r"applaud\w+|congratulat\w+|called\s+for|calls\s+for|reacted|noted)\b", re.I)
 # groups of states named as one side: "the P5+1", "E3+3", "six world powers"
 _GROUPS = [
     (re.compile(r"\bP\s?5\s?\+\s?1\b|\bE\s?3\s?\+\s?3\b|\b(?:six|6)\s+(?:world|major|global)\s+powers\b|"
@@ -1485,6 +1495,7 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
     """Parties of a sentence that can be parties to an agreement: not places of events,
     companies' nationalities or meeting venues."""
     out = []
+    brokers: set[str] = set()
     names = [(m.start, m.end) for m in finder.t.mentions_by_sent.get(finder.t.sentence_of(s), [])]
     for p in finder.parties_in(s, e) + _group_parties(text, s, e):
         if getattr(p, "via", "") == "capital" and any(ms <= p.start and p.end <= me for ms, me in names):
@@ -1498,6 +1509,9 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
         line_start = text.rfind("\n", 0, p.start) + 1
         if not text[line_start:p.start].strip() and re.match(r"^\s*(?:\([A-Z][\w ]*\)|[–—-]|,\s*(?:[A-Z][a-z]+\.?\s*)?\d|,\s*[A-Z][a-z]+,)", after):
             continue  # dateline "ASTANA –", "LUXEMBOURG, Oct 20 -", "Vienna (CNN)": where the story was filed
+        if re.fullmatch(r"[A-Z][A-Z .'’-]{1,30},\s*", text[line_start:p.start]) and \
+                re.match(r"^\s*,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\b", after):
+            continue  # "KNOKKE-HEIST, Belgium, April 5 -": the country of a dateline's city
         if getattr(p, "via", "") == "capital" and _PLACE_PREP.search(before):
             continue
         if _PLACE_PREP.search(before) and getattr(p, "via", "") in {"name", "capital"} and \
@@ -1508,14 +1522,22 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
         if re.match(r"^\s*[-–]?\s*(?:brokered|mediated|backed|sponsored|led|hosted|drafted)\b", after):
             continue  # "a Qatari-brokered truce": the broker is not a party
         if _BROKER_BEFORE.search(text[max(s, p.start - 80):p.start]):
-            continue  # "a truce brokered by Russia (and Turkey)": the broker is not a party either
+            brokers.add(p.code)  # "a truce brokered by Russia (and Turkey)": the broker is not a party either
         if _OUTSIDER_BEFORE.search(text[max(s, p.start - 40):p.start]):
             continue  # "what message the pact sends to China", "aimed at countering China"
         if _COMPANY_NAME_NEXT.match(text[p.end:p.end + 80]) and getattr(p, "via", "") in {"adjective", "name"}:
             continue  # "India's state-owned National Thermal Power Corp", "Japanese Mitsubishi Motors"
         if _VENUE_NEXT.match(after) and getattr(p, "via", "") in {"org", "capital", "name"}:
             continue
+        if getattr(p, "via", "") == "org" and _RECIPIENT_BEFORE.search(text[max(s, p.start - 100):p.start]):
+            continue  # "sent notification of its withdrawal to the United Nations": a depositary
         out.append(p)
+    # a third party reacting to the agreement ("The Security Council welcomed the agreement
+    # signed by Sudan and South Sudan") is an observer, and one that brokered or offered it a
+    # go-between, when two others remain to make it
+    observers = {p.code for p in out if _OBSERVER_AFTER.match(text, p.end, min(e, p.end + 40))} | brokers
+    if observers and len({p.code for p in out} - observers) >= 2:
+        out = [p for p in out if p.code not in observers]
     return out
 
 
@@ -1564,8 +1586,33 @@ def _collect_parties(c: AgreementCandidate, t: _Text, finder: MentionFinder, tex
             break
         for p in acts:
             add(p.code, p.start, p.end)
+    if len(seen) < 2:
+        # "The two countries signed an agreement": the pair named in the sentences before
+        for si in sent_ids[:2]:
+            s, e = t.sentences[si]
+            if not _PAIR_ANAPHOR.search(text[s:e]):
+                continue
+            # the countries of the sentences before, actors first, then any named state (the
+            # two countries of "Egypt will build roads in Uganda")
+            prev = [t.sentences[pj] for pj in range(si - 1, max(-1, si - 4), -1)]
+            pool = [p for ps_, pe_ in prev for p in _actor_parties(text, ps_, pe_, finder)]
+            pool += [p for ps_, pe_ in prev for p in finder.parties_in(ps_, pe_)
+                     if getattr(p, "via", "") in {"name", "adjective"} and re.fullmatch(r"[A-Z]{3}", p.code)]
+            codes: list[str] = []
+            for p in pool:
+                if p.code not in codes and p.code not in seen:
+                    codes.append(p.code)
+            if len(set(codes) | set(seen)) >= 2:
+                for code in codes[:2 - len(seen)]:
+                    p = next(q for q in pool if q.code == code)
+                    add(p.code, p.start, p.end)
+            if len(seen) >= 2:
+                break
     c.parties = list(seen.values())
     _fix_party_spans(c, finder)
+
+
+_PAIR_ANAPHOR = re.compile(r"\b(?:the\s+two|both)\s+(?:countries|nations|governments|states|neighbou?rs|sides)\b", re.I)
 
 
 def _fix_party_spans(c: AgreementCandidate, finder: MentionFinder) -> None:
@@ -1613,6 +1660,11 @@ def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinde
                             for m in c.mentions if m.proper)
         if orgs or international:
             return True
+    # one state leaving, joining or ratifying a named agreement is the headline news itself:
+    # "US begins formal withdrawal from Paris climate accord"
+    if titled and c.status in {"withdrawn", "in_force"} and len({p.code for p in c.parties}) == 1 and \
+            any(m.proper and not m.old for m in c.mentions):
+        return True
     return False
 
 
@@ -1641,12 +1693,19 @@ _FRAMED = re.compile(r"\b(?:admission|accession|membership|member|members|join(?
                      r"(?:the\s+|its\s+|a\s+|their\s+)?$", re.I)
 
 
+_EXISTING_BEFORE = re.compile(r"\b(?:under|violat\w+|breach\w*|break(?:ing|s)?|broke|broken|honou?r(?:ed|ing|s)?|"
+                             r"compl(?:y|ied|ying|ies)\s+with|abid(?:e|ed|ing)\s+by|implement(?:ed|ing|s)?|"
+                             r"terms\s+of|provisions\s+of|rules\s+of)\s+(?:the\s+|its\s+|their\s+)?$", re.I)
+_EXISTING_AFTER = re.compile(r"\s*,?\s*(?:which|that)\s+(?:expires|runs|lasts|is\s+due\s+to\s+expire|"
+                             r"will\s+expire|remains\s+in\s+(?:force|effect)|is\s+in\s+(?:force|effect))\b", re.I)
+
+
 def cue_for(m: AgreementMention, t: _Text, text: str) -> StatusCue | None:
     """The status cue of a mention: the nearest cue of its sentence that is not nearer to
     another agreement mention ("signed X, which builds on Y reached in 2019")."""
     s, e = t.sentences[m.sentence]
-    if _FRAMED.search(text[max(s, m.start - 40):m.start]):
-        return None
+    if _FRAMED.search(text[max(s, m.start - 40):m.start]) and not m.fresh:
+        return None  # ("under a new aviation agreement" is the news itself, not a frame)
     if any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
            for o in t.mentions_by_sent.get(m.sentence, [])):
         return None  # "the MoU ... to develop a Strategic Partnership Charter": named inside another
@@ -1661,16 +1720,27 @@ def cue_for(m: AgreementMention, t: _Text, text: str) -> StatusCue | None:
         between = text[oe:m.start] if oe <= m.start else text[m.end:os_]
         return bool(coord.match(between))
 
-    kept = []
+    # m inside a relative clause of another mention ("The new agreement, which replaces a prior
+    # agreement, was signed on ..."): the verb after the clause is the head's, not m's
+    rel_open = re.search(r",\s*(?:which|that)\b[^,;]*$", text[s:m.start])
+    kept, modifiers = [], []
     for c in cues:
         if re.match(r"(?i)issue", text[c.start:c.end]) and m.kind not in {"joint_statement", "declaration"}:
             continue  # statements and declarations are issued; "a statement issued today" is no signing
+        if rel_open and c.start >= m.end and "," in text[m.end:c.start]:
+            continue
         d = _distance(c, m.start, m.end)
-        if any(_distance(c, os_, oe) < d for os_, oe in others
-               if not (os_ <= m.start and m.end <= oe) and not linked(os_, oe)):
+        # the head of a relative clause keeps the verb after it
+        head_verb = c.start >= m.end and re.fullmatch(r"\s*,\s*(?:which|that)\b[^,;]*,\s*(?:(?:was|were|has|have|had)"
+                                                      r"\s+(?:been\s+)?)?", text[m.end:c.start])
+        if not head_verb and any(_distance(c, os_, oe) < d for os_, oe in others
+                                 if not (os_ <= m.start and m.end <= oe) and not linked(os_, oe)):
+            continue
+        if re.fullmatch(r"\s*", text[m.end:c.start]) and re.match(r"\s+by\b", text[c.end:c.end + 5]):
+            modifiers.append(c)  # "a cease-fire offered by the coalition": a participle describing it
             continue
         kept.append(c)
-    return _nearest_cue(kept, m)
+    return _nearest_cue(kept, m) or _nearest_cue(modifiers, m)
 
 
 def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
@@ -1699,6 +1769,17 @@ def _status(c: AgreementCandidate, t: _Text, text: str) -> None:
             # "the 1992 agreement": an earlier agreement that exists was signed then
             m = next(m for m in c.described() if m.year and m.old)
             c.status, c.status_span = "signed", (m.start, m.end)
+            return
+        # an agreement the text treats as existing - one that is violated, complied with,
+        # acted under, or that runs until a date - was signed
+        for m in c.mentions:
+            s, e = t.sentences[m.sentence]
+            ex = _EXISTING_BEFORE.search(text[max(s, m.start - 40):m.start]) or \
+                _EXISTING_AFTER.match(text, m.end, min(e, m.end + 80))
+            if ex and not m.fresh:
+                c.status, c.status_span = "signed", (ex.start(), ex.end())
+                c.existing = True  # a status inferred, not reported: no date comes with it
+                return
         return
     found.sort(key=lambda x: x[0])
     if found[0][1].status == "rejected":
@@ -1734,7 +1815,9 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
                 return
         return
     anchors: list[Span] = []
-    if c.status_span and c.status in {"signed", "expected", "in_force"}:
+    if getattr(c, "existing", False):
+        anchors = []
+    elif c.status_span and c.status in {"signed", "expected", "in_force"}:
         anchors.append(c.status_span)
     # every clause of the agreement that gives its status may carry the date ("plan to ink a
     # final deal in September", "the treaty was signed on April 30")

@@ -218,6 +218,67 @@ def _recitals(text: str) -> tuple[tuple[int, int], ...]:
     )
 
 
+# Goods words of a domain that, bought or sold, are merchandise: "Sweden will export
+# medical equipment", "sales of medicines", "pharmaceutical exports" make trade, not
+# health cooperation (RECORD.md: health = health, medicine, pandemics as an area of
+# cooperation). With a cooperation/assistance word in the clause ("donate medical
+# supplies", "cooperation on medicines") the health sense stays.
+_GOODS_CUE = re.compile(r"(?i)medic(?:al|ines?)|pharmaceuticals?")
+_GOODS_NOUN_AFTER = re.compile(r"(?i)\s+(?:and\s+\w+\s+)?(?:equipment|devices?|instruments?|products?|goods|supplies|"
+                               r"appliances|exports?|imports?|sales?|trade|makers?|manufacturers?|industry|firms?|companies)\b")
+_TRADE_VERB = re.compile(r"(?i)\b(?:exports?|exported|exporting|exporters?|imports?|imported|importing|importers?|"
+                         r"sell|sells|sold|selling|sales?|ship|ships|shipped|shipping|shipments?|buy|buys|bought|buying|"
+                         r"purchas\w*|procure\w*|trade\s+in|traded|trading|tariffs?|duties|market\s+access)\b")
+_HEALTH_COOP = re.compile(r"(?i)\b(?:cooperat\w*|co-operat\w*|assist\w*|aid|donat\w*|humanitarian|relief|help\w*|"
+                          r"research|vaccin\w*|pandemic\w*|epidemic\w*|disease\w*|hospitals?|clinics?|health\s?care|"
+                          r"public\s+health|training|doctors?|nurses?)\b")
+
+
+def _traded_good(region: str, s: int, e: int) -> bool:
+    """Is the health cue at region[s:e] a good bought or sold rather than an area of
+    cooperation? Looks at its clause (bounded by . ; : or a line break)."""
+    if not _GOODS_CUE.fullmatch(region[s:e]):
+        return False
+    lo = max(0, s - 80)
+    for sep in ".;:\n":
+        k = region.rfind(sep, lo, s)
+        if k >= 0:
+            lo = max(lo, k + 1)
+    hi = min(len(region), e + 60)
+    for sep in ".;:\n":
+        k = region.find(sep, e, hi)
+        if k >= 0:
+            hi = min(hi, k)
+    clause = region[lo:hi]
+    if _HEALTH_COOP.search(clause):
+        return False
+    if not _GOODS_NOUN_AFTER.match(region, e) and region[s:e].lower() not in ("medicine", "medicines",
+                                                                             "pharmaceutical", "pharmaceuticals"):
+        return False
+    return bool(_TRADE_VERB.search(clause))
+
+
+_NONPROLIF = re.compile(r"(?i)non-?proliferation|disarmament")
+_CHEM_BIO = re.compile(r"(?i)\b(?:chemical|biological|bio)(?:\s+and\s+(?:chemical|biological))?\s+(?:weapons?|arms|arsenals?|agents?|stockpiles?)|"
+                       r"\bsarin\b|\bnerve\s+agents?\b|\bOPCW\b|Chemical\s+Weapons\s+Convention")
+_NUCLEAR_WORD = re.compile(r"(?i)\bnuclear|\batomic|\buranium|\bplutonium|\bIAEA\b|\bNPT\b|enrichment")
+
+
+def _chemical_nonproliferation(region: str, s: int, e: int) -> bool:
+    """ "non-proliferation" of chemical or biological weapons is no nuclear cue: only
+    when its sentence names chemical/biological arms and nothing nuclear."""
+    if not _NONPROLIF.fullmatch(region[s:e]):
+        return False
+    lo = max(0, s - 250)
+    k = max(region.rfind(". ", lo, s), region.rfind("\n", lo, s))
+    lo = k + 1 if k >= 0 else lo
+    hi = min(len(region), e + 250)
+    k = region.find(". ", e, hi)
+    hi = k if k >= 0 else hi
+    sent = region[lo:hi]
+    return bool(_CHEM_BIO.search(sent)) and not _NUCLEAR_WORD.search(sent)
+
+
 def find_domains(
     text: str, start: int = 0, end: int | None = None, *, include_recitals: bool = False
 ) -> list[DomainMention]:
@@ -271,6 +332,10 @@ def find_domains(
         last = (s, e)
     out: dict[tuple[int, int, str], DomainMention] = {}
     for s, e, codes in kept:
+        if "health" in codes and _traded_good(region, s, e):
+            codes = tuple(c for c in codes if c != "health")
+        if "nuclear" in codes and _chemical_nonproliferation(region, s, e):
+            codes = tuple(c for c in codes if c != "nuclear")
         for c in codes:
             key = (s, e, c)
             if key not in out:

@@ -31,7 +31,9 @@ Matching rules (each has a test in tests/annotate/test_gazetteer.py):
 * Combining forms ("Sino-", "Indo-", "Russo-") count only before a hyphen and a
   capitalised word that is not a region ("Indo-Pacific").
 * Capitals are returned with ``via="capital"`` even inside names such as
-  "Paris Agreement": whether a capital acts as a party is the caller's call.
+  "Paris Agreement", with ``in_name=True`` when the city is part of the name of an
+  agreement, club or process ("Paris Club", "the Minsk agreements", "Treaty of
+  Lisbon", "Oslo Accords"): such a city is never a party.
 """
 
 from __future__ import annotations
@@ -63,6 +65,13 @@ class PartyMention:
     text: str
     code: str
     via: str  # "name" | "adjective" | "capital" | "metonym" | "org" | "nonstate"
+    # a city naming an agreement, a body or a process ("the Paris Agreement", "Paris
+    # Club", "the Minsk agreements", "Treaty of Lisbon", "the Oslo Accords"): part of a
+    # name, never a party in its own right (see ``_names_something``)
+    in_name: bool = False
+    # the territory handed over, not a party: "handed Hong Kong back to China", "the
+    # return of Macao to Chinese rule", "Hong Kong's handover to China" (see ``_transferred``)
+    transferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -493,10 +502,87 @@ def find_parties(text: str) -> list[PartyMention]:
         taken.append((start, end, entry))
     taken.sort(key=lambda c: c[0])
     return [
-        PartyMention(start, end, text[start:end], entry.code, entry.via)
+        PartyMention(start, end, text[start:end], entry.code, entry.via,
+                     entry.via == "capital" and _names_something(norm, start, end),
+                     entry.via in ("name", "capital") and _transferred(norm, start, end))
         for start, end, entry in taken
         if entry.code is not None
     ]
+
+
+# What a city can name: "the Paris Agreement/accord/pact/Club", "the Minsk agreements",
+# "Minsk II", "the Oslo Accords", "the Astana process/format", "Washington Consensus".
+_NAMED_AFTER = re.compile(
+    r"(?:\s*[-–]?\s*(?:II|III|2|3|I)\b)?\s+(?:"
+    r"Club|Group|Process|process|Format|format|Consensus|Charter|charter|Treaty|treaty|Treaties|"
+    r"Agreements?|agreements?|Accords?|accords?|Conventions?|convention|Protocols?|protocol|"
+    r"Declaration|declaration|Pact|pact|Deal|deal|Accords?|Memorandum|memorandum|Principles|"
+    r"Document|Communiqu[eé]|communiqu[eé]|Statute|Understanding|Framework|framework|Roadmap|roadmap|"
+    r"Plan\s+of\s+Action|Peace\s+(?:Accords?|Agreement|Treaty|Conference|Process))\b")
+_NAMED_BEFORE = re.compile(
+    r"\b(?:Treaty|Treaties|Convention|Conventions|Agreement|Agreements|Accords?|Protocol|Declaration|Charter|"
+    r"Peace|Congress|Statute|Pact|Memorandum|Document|Final\s+Act|Communiqu[eé])\s+of\s+(?:the\s+)?$")
+
+
+_TRANSFER_BEFORE = re.compile(
+    r"(?i)\b(?:(?:hand(?:s|ed|ing)?|give(?:s|n)?|gave|giving)\s+(?:back\s+)?|(?:return(?:s|ed|ing)?|transfer(?:s|red|ring)?|"
+    r"cede(?:s|d)?|ceding|restor(?:e|es|ed|ing))\s+|(?:hand-?over|handing\s+over|return|transfer|reversion|retrocession|"
+    r"restoration|cession)\s+of\s+)(?:the\s+)?(?:(?:former\s+)?(?:British|Portuguese)\s+)?(?:colony\s+of\s+|territory\s+of\s+|enclave\s+of\s+)?$")
+_TO = re.compile(r"(?:\s+back)?\s+(?:over\s+)?to\s+(?:the\s+)?")
+_OWNER_WORDS = re.compile(r"([A-Z][\w.]*)(?:\s+([A-Z][\w.]*))?(?:\s+([A-Z][\w.]*))?")
+
+
+class _ToNewOwner:
+    """"... to China", "... back to Chinese rule/sovereignty": the new owner is a state."""
+
+    @staticmethod
+    def match(after: str, pos: int = 0) -> bool:
+        m = _TO.match(after, pos)
+        if not m:
+            return False
+        rest = after[m.end():]
+        if re.match(r"(?:[A-Z][\w.]*\s+)?(?:rule|sovereignty|control|administration)\b", rest):
+            return True
+        w = _OWNER_WORDS.match(rest)
+        if not w:
+            return False
+        words = [x for x in w.groups() if x]
+        states = _gaz().codes_by_kind.get("state", set())
+        for k in range(len(words), 0, -1):
+            code = _gaz().entries.get(" ".join(words[:k]).rstrip("."))
+            if code is not None and code.code in states:
+                # "to the United Nations Security Council" is no state; "to China" is
+                nxt = words[k] if k < len(words) else ""
+                return not re.match(r"(?:Agreement|Accord|Treaty|Deal|Convention|Protocol|Council|Club)", nxt)
+        return False
+
+
+_TO_NEW_OWNER = _ToNewOwner
+_TRANSFER_PASSIVE = re.compile(r"\s+(?:was|were|is|will\s+be)\s+(?:handed|returned|transferred|ceded|given)\s+(?:back\s+)?")
+_TRANSFER_NOUN_AFTER = re.compile(r"(?:'s|’s)\s+(?:hand-?over|reversion|retrocession|return\s+to\s+(?:Chinese|Chinese\s+\w+|\w+\s+sovereignty))")
+
+
+def _transferred(text: str, start: int, end: int) -> bool:
+    """Is the name at [start, end) a territory changing hands (the subject of a
+    handover) rather than an actor? "Britain handed Hong Kong back to China",
+    "the return of Macao to China", "Hong Kong's handover to Chinese rule"; not
+    "return Iran to the negotiating table" nor "the US's return to the Paris Agreement"."""
+    before = text[max(0, start - 60):start]
+    after = text[end:end + 80]
+    if _TRANSFER_BEFORE.search(before) and _TO_NEW_OWNER.match(after):
+        return True
+    if _TRANSFER_NOUN_AFTER.match(after):
+        return True
+    pm = _TRANSFER_PASSIVE.match(after)
+    return bool(pm and _TO_NEW_OWNER.match(after, pm.end() - 1))
+
+
+def _names_something(text: str, start: int, end: int) -> bool:
+    """Is the city at [start, end) part of the name of an agreement or a body?"""
+    if _NAMED_BEFORE.search(text, max(0, start - 40), start):
+        return True
+    # "Minsk II", "Minsk-2": a city with a sequel number is an agreement's name
+    return bool(_NAMED_AFTER.match(text, end) or re.match(r"\s*[-–]?\s*(?:II|III|IV)\b", text[end:end + 8]))
 
 
 _STRIP_FRONT = re.compile(

@@ -30,6 +30,10 @@ class MoneyMention:
     text: str
     amount: float
     currency: str
+    # None, or why the sum is no flow between parties (see ``_background``):
+    # "tariff_base" ("tariffs on $200 billion of goods"), "statistic" ("the trade
+    # deficit, which peaked at $40 billion", "its $19 billion foreign debt")
+    background: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,9 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d+(
 # Scale words: one-letter forms only glued to the number ("$60m", "1.6bn").
 _SCALE = (
     r"(?:\s*(?:bn|mn|tn|trn|m|b|k|K|M|B|BN|MN)(?![A-Za-z])"
-    r"|[\s-]+(?:trillion|billion|million|thousand|crores?|lakhs?|trln|bln|mln|mn|bn|tn|cr)(?![A-Za-z]))"
+    r"|[\s-]+(?:trillion|billion|million|thousand|crores?|lakhs?|trln|bln|mln|mn|bn|tn|cr"
+    # headlines: "$40 Billion Deal", "100 MLN DLRS", "1.8 Bln Dlr"
+    r"|Trillion|Billion|Million|Thousand|TRILLION|BILLION|MILLION|THOUSAND|Bln|Mln|BLN|MLN|BN|MN)(?![A-Za-z]))"
 )
 
 
@@ -372,7 +378,38 @@ def find_money(text: str) -> list[MoneyMention]:
             continue
         taken.append(c)
     taken.sort()
-    return [MoneyMention(s, e, text[s:e], float(a), cur) for s, e, a, cur in taken]
+    return [MoneyMention(s, e, text[s:e], float(a), cur, _background(text, s, e)) for s, e, a, cur in taken]
+
+
+# "tariffs on (an additional) $200 billion (worth) of/in Chinese goods"
+_TARIFF_BEFORE = re.compile(
+    r"(?i)\b(?:tariffs?|duties|dut(?:y|ies)\s+increases?|levies|sanctions)\s+(?:on|covering|against)\s+"
+    r"(?:about\s+|some\s+|roughly\s+|nearly\s+|almost\s+|around\s+|more\s+than\s+|over\s+|up\s+to\s+|another\s+|"
+    r"an?\s+(?:additional|further|extra|other)\s+|the\s+(?:remaining|rest\s+of\s+the)\s+)*$")
+_GOODS_AFTER = re.compile(r"(?i)^\s+(?:worth\s+of|of|in)\s+(?:\w+\s+){0,2}?(?:goods|imports|exports|products|merchandise)\b")
+# "the deficit, which peaked at $40 billion", "foreign debt of 19 billion dlrs",
+# "trade reached $90 billion last year": a level, not a sum that flows
+_STAT_NOUN = (r"(?:deficits?|surplus(?:es)?|(?:foreign|external|public|national|total)\s+debt|debts?|reserves|GDP|"
+              r"gross\s+domestic\s+product|output|turnover|trade\s+volume|(?:bilateral|two-way)\s+trade|"
+              r"market\s+capitali[sz]ation|revenues?|profits?)")
+_STAT_BEFORE = re.compile(
+    r"(?i)\b" + _STAT_NOUN + r"(?:\s*,?\s*(?:which|that)?\s*(?:had\s+|has\s+)?)?\s*"
+    r"(?:of|at|to|(?:peaked|stood|totall?ed|totals|amounted|amounts|reached|reaches|rose|grew|fell|dropped|"
+    r"declined|widened|narrowed|swelled|ballooned|climbed|jumped)(?:\s+(?:at|to|by))?|is|was|were|hit)\s+"
+    r"(?:about\s+|some\s+|roughly\s+|nearly\s+|almost\s+|around\s+|more\s+than\s+|over\s+|a\s+record\s+)*$")
+_STAT_PRE_NOUN = re.compile(r"(?i)^\s+(?:(?!of\b|in\b|for\b)\w+\s+)?" + _STAT_NOUN + r"\b(?!\s+(?:relief|rescheduling|"
+                            r"restructuring|refinancing|swaps?|deals?|agreements?|reduction|write-?offs?|forgiveness|"
+                            r"cancellation|payments?|service|servicing|buyback|conversion))")
+
+
+def _background(text: str, s: int, e: int) -> str | None:
+    before = text[max(0, s - 80):s]
+    after = text[e:e + 60]
+    if _TARIFF_BEFORE.search(before) and (_GOODS_AFTER.match(after) or re.search(r"(?i)\bon\s+$", before)):
+        return "tariff_base"
+    if _STAT_BEFORE.search(before) or _STAT_PRE_NOUN.match(after):
+        return "statistic"
+    return None
 
 
 # ---------------------------------------------------------------------------

@@ -443,7 +443,7 @@ def _word_close(a: str, b: str) -> bool:
         return True
     if a[:1].lower() != b[:1].lower() or min(len(a), len(b)) < 4:
         return False
-    return _edits(a, b) <= (2 if min(len(a), len(b)) >= 7 else 1)
+    return _edits(a, b) <= (2 if min(len(a), len(b)) >= 8 and "-" not in a + b else 1)
 
 
 def _typo_variant(name: str, known: list[str]) -> str | None:

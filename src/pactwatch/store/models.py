@@ -33,6 +33,9 @@ class Base(DeclarativeBase):
 
 class DocumentRow(Base):
     __tablename__ = "documents"
+    # pk -> id without reading the (large) document row: full-text matches come back as pk
+    # (FTS5 rowid) and are joined to agreement_sources by id.
+    __table_args__ = (Index("ix_documents_pk_id", "pk", "id"),)
 
     # Integer surrogate key: SQLite FTS5 external-content tables need an integer rowid that
     # VACUUM cannot renumber, i.e. an INTEGER PRIMARY KEY.  Everything else refers to `id`.
@@ -71,6 +74,9 @@ class FailureRow(Base):
 
 class AgreementRow(Base):
     __tablename__ = "agreements"
+    # Covering index of the kind/status/year facets: counting them over a filtered id set
+    # reads this narrow index instead of the wide agreement rows (JSON evidence, ...).
+    __table_args__ = (Index("ix_agreements_facets", "id", "kind", "status", "year"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     # Sorted parties joined by "|": the blocking key of the merge (only reports with the
@@ -247,7 +253,9 @@ class AgreementSource(Base):
     """Agreement <-> document link; `role` is the report's role in that document."""
 
     __tablename__ = "agreement_sources"
-    __table_args__ = (Index("ix_agreement_sources_document", "document_id"),)
+    # (document_id, agreement_id): the full-text filter maps matching documents to their
+    # agreements off this index alone, without a table lookup per match.
+    __table_args__ = (Index("ix_agreement_sources_document", "document_id", "agreement_id"),)
 
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)

@@ -92,7 +92,7 @@ FIELD_LABELS = {
 def party_names() -> dict[str, str]:
     """Display names for party codes, read from the gazetteer's data files when present."""
     names: dict[str, str] = {}
-    data = Path(__file__).parent.parent / "extract" / "data"
+    data = Path(__file__).parent.parent / "annotate" / "data"
     path = data / "countries.tsv"
     if path.exists():
         with path.open(encoding="utf-8") as f:

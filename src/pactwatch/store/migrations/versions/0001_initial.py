@@ -55,6 +55,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_agreements_signed_date'), 'agreements', ['signed_date'], unique=False)
     op.create_index(op.f('ix_agreements_status'), 'agreements', ['status'], unique=False)
     op.create_index(op.f('ix_agreements_year'), 'agreements', ['year'], unique=False)
+    op.create_index('ix_agreements_facets', 'agreements', ['id', 'kind', 'status', 'year'], unique=False)
     op.create_table('documents',
     sa.Column('pk', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('id', sa.String(length=512), nullable=False),
@@ -73,6 +74,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('id')
     )
     op.create_index(op.f('ix_documents_published'), 'documents', ['published'], unique=False)
+    op.create_index('ix_documents_pk_id', 'documents', ['pk', 'id'], unique=False)
     op.create_table('failures',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('doc_id', sa.String(length=512), nullable=True),
@@ -106,7 +108,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('agreement_id', 'document_id')
     )
-    op.create_index('ix_agreement_sources_document', 'agreement_sources', ['document_id'], unique=False)
+    op.create_index('ix_agreement_sources_document', 'agreement_sources', ['document_id', 'agreement_id'], unique=False)
     op.create_table('funding',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('agreement_id', sa.Integer(), nullable=False),
@@ -314,8 +316,10 @@ def downgrade() -> None:
     op.drop_table('agreement_domains')
     op.drop_index(op.f('ix_failures_doc_id'), table_name='failures')
     op.drop_table('failures')
+    op.drop_index('ix_documents_pk_id', table_name='documents')
     op.drop_index(op.f('ix_documents_published'), table_name='documents')
     op.drop_table('documents')
+    op.drop_index('ix_agreements_facets', table_name='agreements')
     op.drop_index(op.f('ix_agreements_year'), table_name='agreements')
     op.drop_index(op.f('ix_agreements_status'), table_name='agreements')
     op.drop_index(op.f('ix_agreements_signed_date'), table_name='agreements')
