@@ -564,3 +564,41 @@ def test_go_between_dropped_only_when_two_parties_remain():
     assert ag.parties == ["Hamas", "ISR"] and ag.signed_date == "2015-05-10"
     rec, ag = _one_primary("Iran accepted a fuel swap deal proposed by Russia on Monday.", published="2010-05-10")
     assert ag.parties == ["IRN", "RUS"]
+
+
+def test_expected_agreement_takes_the_day_set_for_its_signing():
+    text = ("BOLIVIA PACT DETAILS RELEASED AFTER THURSDAY SIGNING\n\nLIMA, March 23 - Details of today's agreement "
+            "to give Bolivia access to the sea through Peru will be released after the official signing in Lima on "
+            "Thursday, the Peruvian ambassador said.")
+    rec, ag = _one_primary(text, published="1987-03-23")
+    assert ag.status == "expected" and ag.signed_date == "1987-03-26"
+
+
+def test_to_be_adopted_tomorrow_is_expected_with_that_date():
+    text = ("NEW COFFEE PACT TO BE FORMALLY ADOPTED TOMORROW\n\nGENEVA, March 19 - A new International Coffee "
+            "Agreement will be formally adopted tomorrow by producing and consuming countries at a United Nations "
+            "conference, delegates said.")
+    rec, ag = _one_primary(text, published="1987-03-19")
+    assert ag.status == "expected" and ag.signed_date == "1987-03-20"
+
+
+def test_country_after_a_dateline_city_and_dash_is_not_a_party():
+    text = ("Leaders sign new trade deal\n\nNAIROBI, Kenya – Tanzania and Uganda signed a new trade agreement on "
+            "Friday, officials said.")
+    rec, ag = _one_primary(text, published="2018-12-01")
+    assert ag.parties == ["TZA", "UGA"]
+
+
+def test_verb_deal_with_names_an_outsider():
+    text = ("Officials from Peru, Chile and Mexico signed a trade agreement on Monday in Lima, a move that has added "
+            "to a debate over how the region should deal with China.")
+    rec, ag = _one_primary(text, published="2015-10-06")
+    assert ag.parties == ["CHL", "MEX", "PER"]
+
+
+def test_framework_for_an_agreement_names_no_framework():
+    text = ("Peru and Chile reach trade deal\n\nOfficials from Peru and Chile met in Lima this week to push through a "
+            "framework for a trade agreement, and on Monday they signed the deal, officials said.")
+    rec = pw_extract(text, published="2015-10-06")
+    prim = _primaries(rec)
+    assert prim and all(a.kind == "agreement" for a in prim)

@@ -140,3 +140,31 @@ def test_sqlite_index_walk_gives_the_same_pages(loaded, monkeypatch):
     monkeypatch.setattr(queries, "SQLITE_INDEX_WALK_MIN", 0)
     assert pages() == expected
     assert loaded.agreements(party="USA", kind="agreement", since="2021", facets=False).total == 2
+
+
+def test_bounded_timeline_network_ids_and_text_facets(loaded):
+    """The SQL-bounded timeline / aggregated network / once-matched text filter agree with
+    their unbounded definitions."""
+    full = loaded.timeline()
+    assert full == sorted(full, key=lambda e: (e["date"], e["agreement_id"], e["event"]))
+    for n in range(1, len(full) + 1):
+        assert loaded.timeline(limit=n) == full[:n]
+    assert loaded.timeline(party="USA", limit=2) == loaded.timeline(party="USA")[:2]
+    net = loaded.network()
+    edges = {(e["source"], e["target"]): e for e in net["edges"]}
+    assert edges[("UKR", "USA")]["agreement_ids"] == sorted(edges[("UKR", "USA")]["agreement_ids"])
+    assert len(edges[("UKR", "USA")]["agreement_ids"]) == 2
+    # Text filter: total, page and facets all read the same match set.
+    page = loaded.agreements(text="troops OR Zelensky", limit=1)
+    full_page = loaded.agreements(text="troops OR Zelensky", limit=100, facets=False)
+    assert page.total == full_page.total == len(full_page.items) and len(page.items) == 1
+    parties = {}
+    for a in full_page.items:
+        for p in a["parties"]:
+            parties[p] = parties.get(p, 0) + 1
+    assert {f["value"]: f["count"] for f in page.facets["party"]} == parties
+    kinds = {}
+    for a in full_page.items:
+        kinds[a["kind"]] = kinds.get(a["kind"], 0) + 1
+    assert {f["value"]: f["count"] for f in page.facets["kind"]} == kinds
+    assert loaded.agreements(text="troops OR Zelensky", party="USA", facets=False).total <= page.total

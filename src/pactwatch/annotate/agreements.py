@@ -1467,7 +1467,8 @@ _BROKER_BEFORE = re.compile(r"\b(?:brokered|mediated|facilitated|sponsored|guara
                             r"(?:(?:,|and)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3})?(?:,\s*|and\s+)?(?:the\s+)?$")
 _OUTSIDER_BEFORE = re.compile(r"\b(?:(?:sends?|sent|message|signal|warning)\s+to|aimed\s+at(?:\s+countering|"
                               r"\s+containing)?|directed\s+(?:at|against)|to\s+(?:counter|contain|deter)|"
-                              r"counter(?:ing)?|contain(?:ing)?|deter(?:ring)?|against)\s+(?:the\s+)?(?:an?\s+)?"
+                              r"counter(?:ing)?|contain(?:ing)?|deter(?:ring)?|against|"
+                              r"(?:should|to|would|will|can|must|could|how)\s+(?:\w+\s+)?deal\s+with)\s+(?:the\s+)?(?:an?\s+)?"
                               r"(?:(?:growing|rising|increasingly\s+\w+)\s+)?$", re.I)
 _RECIPIENT_BEFORE = re.compile(r"\b(?:notif\w+|notice|letters?|instruments?|submit\w*|deposit\w*|appeal\w*|"
                                r"complain\w*|report\w*|request\w*|sen[dt]\w*)\b[^.;]{0,80}\b(?:to|with)\s+(?:the\s+)?$",
@@ -1507,11 +1508,11 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
         before = text[max(s, p.start - 25):p.start]
         after = text[p.end:p.end + 30]
         line_start = text.rfind("\n", 0, p.start) + 1
-        if not text[line_start:p.start].strip() and re.match(r"^\s*(?:\([A-Z][\w ]*\)|[–—-]|,\s*(?:[A-Z][a-z]+\.?\s*)?\d|,\s*[A-Z][a-z]+,)", after):
+        if not text[line_start:p.start].strip() and re.match(r"^\s*(?:\([A-Z][\w ]*\)|[–—-]|,\s*(?:[A-Z][a-z]+\.?\s*)?\d|,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*(?:,|[–—]|-\s))", after):
             continue  # dateline "ASTANA –", "LUXEMBOURG, Oct 20 -", "Vienna (CNN)": where the story was filed
         if re.fullmatch(r"[A-Z][A-Z .'’-]{1,30},\s*", text[line_start:p.start]) and \
-                re.match(r"^\s*,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\b", after):
-            continue  # "KNOKKE-HEIST, Belgium, April 5 -": the country of a dateline's city
+                re.match(r"^\s*(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\b|[–—-]|\(\w)", after):
+            continue  # "KNOKKE-HEIST, Belgium, April 5 -", "BUENOS AIRES, Argentina –": a dateline's country
         if getattr(p, "via", "") == "capital" and _PLACE_PREP.search(before):
             continue
         if _PLACE_PREP.search(before) and getattr(p, "via", "") in {"name", "capital"} and \
@@ -1828,6 +1829,28 @@ def _dates(c: AgreementCandidate, t: _Text, text: str, dates: Sequence, publishe
             if cue is not None and cue.status in wanted and (cue.start, cue.end) not in anchors:
                 anchors.append((cue.start, cue.end))
     if c.status == "expected":
+        # "will be released after the official signing in Peking on Thursday": the date the
+        # signing is set for, read forward from publication
+        for si in sorted({m.sentence for m in c.mentions}):
+            ss, se = t.sentences[si]
+            for sm in re.finditer(r"\b(?:sign(?:ing|ed)?|ink(?:ing|ed)?)\b", text[ss:se], re.I):
+                a = ss + sm.end()
+                for d in dates:
+                    if not (a <= d.start < min(se, a + 60)) or not d.value:
+                        continue
+                    if not re.fullmatch(r"(?:\s+(?:ceremony|in\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?|"
+                                        r"at\s+[^,.;]{1,30}|of\s+the\s+\w+))*\s+(?:on|next|this)?\s*",
+                                        text[a:d.start]):
+                        continue
+                    value = d.value
+                    if published and getattr(d, "relative", False):
+                        ahead = _resolve_forward(d.text, published)
+                        value = ahead or value
+                    if published and value < published[:len(value)]:
+                        continue
+                    c.signed_date, c.date_span = value, (d.start, d.end)
+                    return
+    if c.status == "expected":
         # the planned signing's own clause first ("plan to sign a final deal in September"),
         # not the day of an agreement in principle
         anchors.sort(key=lambda sp: 0 if re.search(r"(?i)sign|ink|seal", text[sp[0]:sp[1]]) else 1)
@@ -2053,7 +2076,17 @@ def _name_and_kind(c: AgreementCandidate, text: str, treaty: TreatyLayout | None
     # kind by precedence over the names the text gives it (bare "the agreement" included:
     # "pact" plus "agreement" for the same thing is an agreement)
     kinds = [(k, m) for m in c.mentions for k in m.kinds]
-    k, m = min(kinds, key=lambda km: _kind_rank(km[0]))
+    # "push through a framework for a trade agreement": a noun that only describes the way
+    # to another agreement noun names no framework
+    def describes_another(k: str, m: AgreementMention) -> bool:
+        head = text[m.noun_start:m.noun_end]
+        if not any(rx.fullmatch(head) and hk == k for rx, hk, _ in _nouns()):
+            return False
+        return bool(re.match(r"\s+(?:for|towards?)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}"
+                             r"(?:agreement|deal|accord|treaty|pact)s?\b", text[m.noun_end:m.noun_end + 60]))
+
+    named = [(k, m) for k, m in kinds if not describes_another(k, m)]
+    k, m = min(named or kinds, key=lambda km: _kind_rank(km[0]))
     c.kind, c.kind_span = k, (m.noun_start, m.noun_end)
     if not described and c.parties:
         codes = "-".join(sorted({p.code for p in c.parties}))
