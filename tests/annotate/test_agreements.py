@@ -602,3 +602,10 @@ def test_framework_for_an_agreement_names_no_framework():
     rec = pw_extract(text, published="2015-10-06")
     prim = _primaries(rec)
     assert prim and all(a.kind == "agreement" for a in prim)
+
+
+def test_un_opening_a_treaty_name_is_its_forum_not_a_party():
+    text = ("Brazil Moves To Withdraw From U.N. Fisheries Treaty\n\nBrazil will withdraw from the United Nations' "
+            "Fisheries Treaty, which it ratified in 2013, the president said on Friday.")
+    rec, ag = _one_primary(text, published="2019-04-26")
+    assert ag.parties == ["BRA"] and ag.status == "withdrawn"

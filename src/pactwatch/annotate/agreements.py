@@ -728,6 +728,7 @@ class MentionFinder:
         # parties inside the name; a city naming the agreement ("the Paris accord", "the Minsk
         # agreements", "Oslo Accords") is where it was made, not who made it
         in_name = [p for p in self.parties_in(start, end) if getattr(p, "via", "") != "capital"
+                   and not _forum_in_name(text, p, end)
                    and not re.match(r"[-–\s](?:brokered|mediated|backed|sponsored|led|hosted|drafted)\b",
                                     text[p.end:p.end + 12])]  # "an Egyptian-brokered truce": a broker
         for p in self.parties_in(start, end):
@@ -1492,6 +1493,14 @@ def _group_parties(text: str, s: int, e: int) -> list:
     return out
 
 
+def _forum_in_name(text: str, p, name_end: int) -> bool:
+    """An organisation opening a capitalised name ("U.N. Arms Trade Treaty", "United Nations'
+    Fisheries Treaty") is the forum the instrument was made in."""
+    if getattr(p, "via", "") != "org" or p.code != "UN":
+        return False  # (a regional body - EU, ASEAN - concludes agreements itself)
+    return bool(re.fullmatch(r"(?:['’]s?)?\s+(?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*", text[p.end:name_end]))
+
+
 def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
     """Parties of a sentence that can be parties to an agreement: not places of events,
     companies' nationalities or meeting venues."""
@@ -1501,6 +1510,8 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
     for p in finder.parties_in(s, e) + _group_parties(text, s, e):
         if getattr(p, "via", "") == "capital" and any(ms <= p.start and p.end <= me for ms, me in names):
             continue  # "the Treaty of Amsterdam", "the Paris accord": a city naming an agreement
+        if any(ms <= p.start and p.end <= me and _forum_in_name(text, p, me) for ms, me in names):
+            continue  # "the U.N. Arms Trade Treaty": the forum that sponsored it, not a party
         if getattr(p, "via", "") == "capital" and re.match(r"\s+(?:Club|Process|Format|Group|Consensus|Charter|"
                                                            r"Agreements?|Accords?|Declaration|Protocol)\b",
                                                            text[p.end:p.end + 20]):
