@@ -144,3 +144,18 @@ def test_annotate_on_passages_maps_offsets_back():
     assert any(text[p.start:p.end].endswith("Hegseth") for p in ann.people)
     # text outside the passage still has sentence boundaries
     assert any(text[s:e].startswith("Unrelated") for s, e in ann.sentences)
+
+
+def test_city_inside_a_club_name_is_no_place_and_no_party():
+    rec = api.extract("GHANA, BRITAIN SIGN DEBT ACCORD\n\nLONDON, March 24 - Ghana and Britain signed an agreement "
+                      "to reschedule Ghana's official debts as part of a Paris Club deal, officials said.",
+                      published="1987-03-24")
+    prim = [a for a in rec.agreements if a.role == "primary"]
+    assert prim and prim[0].parties == ["GBR", "GHA"] and prim[0].place != "Paris"
+
+
+def test_background_sums_are_not_funding():
+    rec = api.extract("Kenya and Uganda signed a trade agreement on Monday. Uganda's trade deficit with Kenya, "
+                      "which peaked at $40 billion, has worried officials.", published="2020-10-14")
+    prim = [a for a in rec.agreements if a.role == "primary"]
+    assert prim and not any(f.amount == 40e9 for f in prim[0].funding)

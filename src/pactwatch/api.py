@@ -133,8 +133,10 @@ def annotate(text: str, published: str | None, *, title: str | None = None,
     ann = Annotations(text=text, published=published, title_span=title_span(text, title), sentences=sentences,
                       parties=parties, people=people)
     # places: capitals from the gazetteer and GPE entities that are not party names
-    party_spans = {(p.start, p.end) for p in parties if getattr(p, "via", "") != "capital"}
-    ann.places = [Place(p.start, p.end, p.text) for p in parties if getattr(p, "via", "") == "capital"]
+    party_spans = {(p.start, p.end) for p in parties
+                   if getattr(p, "via", "") != "capital" or getattr(p, "in_name", False)}
+    ann.places = [Place(p.start, p.end, p.text) for p in parties
+                  if getattr(p, "via", "") == "capital" and not getattr(p, "in_name", False)]
     ann.places += [pl for pl in places if (pl.start, pl.end) not in party_spans]
     _rules(ann)
     return ann

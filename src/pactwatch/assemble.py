@@ -235,6 +235,8 @@ def assemble(cands: Sequence, ann) -> list[Agreement]:
         codes = set(rec["parties"])
         funds, fev, seen_amounts = [], [], set()
         for mny in ann.money:
+            if getattr(mny, "background", None):
+                continue  # a tariff base or a statistic ("deficit of $40 billion") flows nowhere
             sp = (mny.start, mny.end)
             if mny.amount is None or not mny.currency:
                 continue

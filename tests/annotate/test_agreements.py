@@ -609,3 +609,16 @@ def test_un_opening_a_treaty_name_is_its_forum_not_a_party():
             "Fisheries Treaty, which it ratified in 2013, the president said on Friday.")
     rec, ag = _one_primary(text, published="2019-04-26")
     assert ag.parties == ["BRA"] and ag.status == "withdrawn"
+
+
+def test_headline_states_make_the_lead_agreement_primary():
+    text = ("CHILE, PERU SIGN FISHING ACCORD\n\nLIMA, March 24 - Chile and Peru signed an agreement to share "
+            "fishing grounds off their coasts, officials said.")
+    rec, ag = _one_primary(text, published="1987-03-24")
+    assert ag.parties == ["CHL", "PER"] and ag.status == "signed"
+
+
+def test_revised_and_extended_agreement_is_signed_news():
+    rec, ag = _one_primary("Malta and Tunisia have revised and extended their textile agreement, officials said.",
+                           published="1987-03-25")
+    assert ag.parties == ["MLT", "TUN"] and ag.status == "signed"

@@ -382,3 +382,15 @@ def test_treaty_closing_variants(text, value):
 )
 def test_wire_forms_datelines_and_explicit_signing_dates(text, published, surface, value):
     assert (surface, value) in dates(text, published)
+
+
+@pytest.mark.parametrize("text,published", [
+    ("It was signed yesterday.", "0001-01-01"), ("They met last March.", "0001-01-01"),
+    ("Talks resume next year.", "9999-12-31"), ("It ends in three weeks.", "9999-12-31"),
+])
+def test_relative_dates_past_the_calendar_edge_have_no_value(text, published):
+    # date.min - 1 day used to raise OverflowError out of find_dates (found by
+    # tests/robustness/test_properties.py); out of range means unresolved, not a crash.
+    found = find_dates(text, published)
+    assert found and all(m.value is None and m.relative for m in found)
+    assert resolve_relative(text, published) is None

@@ -728,6 +728,7 @@ class MentionFinder:
         # parties inside the name; a city naming the agreement ("the Paris accord", "the Minsk
         # agreements", "Oslo Accords") is where it was made, not who made it
         in_name = [p for p in self.parties_in(start, end) if getattr(p, "via", "") != "capital"
+                   and not getattr(p, "transferred", False) and not getattr(p, "in_name", False)
                    and not _forum_in_name(text, p, end)
                    and not re.match(r"[-–\s](?:brokered|mediated|backed|sponsored|led|hosted|drafted)\b",
                                     text[p.end:p.end + 12])]  # "an Egyptian-brokered truce": a broker
@@ -966,6 +967,19 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
             # (signed, negotiated, proposed ...), not when it is named in passing
             for c in clusters:
                 if any(m.sentence in lead_sents and cue_for(m, t, text) is not None for m in c.mentions) \
+                        and _primary_ok(c, t, text, finder):
+                    primaries.append(c)
+                    break
+        if not primaries and titled and title_span is not None:
+            # "GHANA, BRITAIN SIGN DEBT ACCORD" + a lead sentence where Ghana and Britain sign
+            # an agreement: the headline's states make the lead's agreement the news, even when
+            # the headline's noun phrase did not cluster with it
+            title_codes = {p.code for p in finder.parties_in(*title_span)}
+            for c in clusters:
+                codes = set(c.party_codes)
+                if len(codes) >= 2 and codes <= title_codes and any(
+                        m.sentence in lead_sents[:2] and (cue_for(m, t, text) or StatusCue("", 0, 0)).status
+                        in {"signed", "expected", "negotiating"} for m in c.mentions) \
                         and _primary_ok(c, t, text, finder):
                     primaries.append(c)
                     break
@@ -1508,6 +1522,8 @@ def _actor_parties(text: str, s: int, e: int, finder: MentionFinder) -> list:
     brokers: set[str] = set()
     names = [(m.start, m.end) for m in finder.t.mentions_by_sent.get(finder.t.sentence_of(s), [])]
     for p in finder.parties_in(s, e) + _group_parties(text, s, e):
+        if getattr(p, "in_name", False) or getattr(p, "transferred", False):
+            continue  # "the Paris Club", "handed Macao back to China": no party to the agreement
         if getattr(p, "via", "") == "capital" and any(ms <= p.start and p.end <= me for ms, me in names):
             continue  # "the Treaty of Amsterdam", "the Paris accord": a city naming an agreement
         if any(ms <= p.start and p.end <= me and _forum_in_name(text, p, me) for ms, me in names):

@@ -506,6 +506,22 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 
 
 def _resolve(c: _Cand, pub: _dt.date | None, direction: str) -> tuple[str | None, bool]:
+    """(value, relative); a relative expression that lands outside the calendar's range
+    (``yesterday`` published 0001-01-01) has no value instead of raising."""
+    try:
+        value, relative = _resolve_in_range(c, pub, direction)
+        if value is not None and not (1 <= int(value[:len(value.split("-")[0])]) <= 9999):
+            return None, relative  # "next year" of 9999, "last March" of 0001
+        return value, relative
+    except OverflowError:  # date +/- timedelta past date.min/date.max
+        return None, True
+    except ValueError:  # date(year, ...) with year 0 or 10000
+        if pub is not None and (pub.year <= 1 or pub.year >= 9999):
+            return None, True
+        raise
+
+
+def _resolve_in_range(c: _Cand, pub: _dt.date | None, direction: str) -> tuple[str | None, bool]:
     k, d = c.kind, c.data
     if k == "ymd":
         return (_fmt(d["y"], d["m"], d["d"]) if _valid(d["y"], d["m"], d["d"]) else None), False
