@@ -622,3 +622,63 @@ def test_revised_and_extended_agreement_is_signed_news():
     rec, ag = _one_primary("Malta and Tunisia have revised and extended their textile agreement, officials said.",
                            published="1987-03-25")
     assert ag.parties == ["MLT", "TUN"] and ag.status == "signed"
+
+
+def test_our_deal_with_a_state_makes_the_speakers_state_a_party():
+    text = ("Leader to sign grain deal\n\nOTTAWA - The prime minister said he will sign our grain deal "
+            "with Brazil on June 4. Officials said the text was ready.")
+    rec = pw_extract(text, published="2021-05-30", title="Leader to sign grain deal")
+    prim = _primaries(rec)
+    assert len(prim) == 1
+    codes = sorted(getattr(p, "code", p) for p in prim[0].parties)
+    assert codes == ["BRA", "CAN"]
+
+
+def test_our_without_a_second_state_adds_nobody():
+    text = "Minister defends pact\n\nThe minister said our fisheries pact with Norway was fair to fishermen."
+    rec = pw_extract(text, published="2021-05-30", title="Minister defends pact")
+    for ag in rec.agreements:
+        assert [getattr(p, "code", p) for p in ag.parties] in ([], ["NOR"])
+
+
+def test_accord_with_official_creditors_is_the_news():
+    text = ("PERU REACHES ACCORD ON DEBT\n\nLIMA, June 2 - Peru has reached an agreement with Western "
+            "creditor countries on rescheduling part of its official debt, the finance ministry said.")
+    rec = pw_extract(text, published="1988-06-02")
+    prim = _primaries(rec)
+    assert len(prim) == 1
+    assert [getattr(p, "code", p) for p in prim[0].parties] == ["PER"]
+
+
+def test_deal_with_creditor_banks_stays_no_primary():
+    text = ("PERU REACHES ACCORD WITH BANKS\n\nLIMA, June 2 - Peru has reached an agreement with its "
+            "creditor banks on rescheduling 2 billion dlrs of commercial loans, bankers said.")
+    rec = pw_extract(text, published="1988-06-02")
+    assert _primaries(rec) == []
+
+
+def test_rivals_power_sharing_deal_is_no_primary():
+    text = ("Kenya names winner after rivals sign power-sharing deal\n\nKenya's election board named the "
+            "winner on Sunday, hours after he signed a power-sharing agreement with his opponent. "
+            "U.S. envoys had pressed both candidates to sign the deal, Washington said.")
+    rec = pw_extract(text, published="2021-05-30", title="Kenya names winner after rivals sign power-sharing deal")
+    assert _primaries(rec) == []
+
+
+def test_power_sharing_deal_with_a_rebel_movement_stays_primary():
+    text = ("South Sudan, SPLM-IO sign power-sharing deal\n\nSouth Sudan's government and the SPLM-IO rebels "
+            "signed a power-sharing agreement in Khartoum on Sunday, ending five years of war between the rivals.")
+    rec = pw_extract(text, published="2018-08-05", title="South Sudan, SPLM-IO sign power-sharing deal")
+    prim = _primaries(rec)
+    assert len(prim) == 1
+    assert sorted(getattr(p, "code", p) for p in prim[0].parties) == ["SPLM", "SSD"]
+
+
+def test_us_president_speaking_of_our_deal_makes_the_us_a_party():
+    text = ("Obama to sign deal\n\nPresident Obama said he will sign our trade deal with Chile on May 3. "
+            "The deal was months in the making.")
+    rec = pw_extract(text, published="2012-04-30", title="Obama to sign deal")
+    prim = _primaries(rec)
+    assert len(prim) == 1
+    assert sorted(getattr(p, "code", p) for p in prim[0].parties) == ["CHL", "USA"]
+    assert "USA" in [getattr(p, "code", p) for p in prim[0].parties]

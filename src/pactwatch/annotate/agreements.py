@@ -947,6 +947,8 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
                 seen_codes.setdefault(p.code, p)
             c.parties = list(seen_codes.values())
     for c in clusters:
+        _speaker_party(c, t, finder, text, title_span, lead_sents)
+    for c in clusters:
         _status(c, t, text)
     primaries: list[AgreementCandidate] = []
     if main is not None:
@@ -977,7 +979,9 @@ def find_agreements(text: str, *, sentences: Sequence[Span] | None = None, parti
             title_codes = {p.code for p in finder.parties_in(*title_span)}
             for c in clusters:
                 codes = set(c.party_codes)
-                if len(codes) >= 2 and codes <= title_codes and any(
+                creditors = len(codes) == 1 and any(
+                    _OFFICIAL_CREDITORS.search(text[max(0, m.start - 120):m.end + 120]) for m in c.mentions[:3])
+                if (len(codes) >= 2 or creditors) and codes <= title_codes and any(
                         m.sentence in lead_sents[:2] and (cue_for(m, t, text) or StatusCue("", 0, 0)).status
                         in {"signed", "expected", "negotiating"} for m in c.mentions) \
                         and _primary_ok(c, t, text, finder):
@@ -1659,6 +1663,66 @@ def _fix_party_spans(c: AgreementCandidate, finder: MentionFinder) -> None:
     c.parties = [p for p in c.parties if p.start >= 0]
 
 
+_OUR_BEFORE = re.compile(r"\bour\s+(?:[\w'-]+\s+){0,3}$", re.I)
+_DATELINE = re.compile(r"\s*([A-Z][A-Z .'-]{2,40})(?:,\s*[A-Za-z .]+)?\s*(?:\([^)]*\)\s*)?[-\u2013\u2014:]\s")
+
+
+_US_SPEAKER = re.compile(
+    r"\bPresident\s+(?:Donald\s+|Joe\s+|Barack\s+|George\s+(?:W\.\s+)?|Bill\s+|Ronald\s+)?"
+    r"(?:Trump|Biden|Obama|Bush|Clinton|Reagan)\b|\bWhite\s+House\b|\bU\.?S\.?\s+(?:President|Secretary|Trade\s+Representative)\b")
+
+
+def _speaker_party(c: AgreementCandidate, t: _Text, finder: MentionFinder, text: str,
+                   title_span: Span | None, lead_sents: list[int]) -> None:
+    """"our trade deal with China" said in the lead: the speaker's state is the other party.
+
+    The speaker's state is the dateline's ("WASHINGTON -") or, failing that, the state the
+    document names most often besides the one party already found.
+    """
+    codes = {p.code for p in c.parties}
+    if len(codes) != 1:
+        return
+    ours = [m for m in c.mentions if m.sentence in lead_sents[:2] and
+            _OUR_BEFORE.search(text[max(t.sentences[m.sentence][0], m.start - 40):m.start])]
+    if not ours:
+        return
+    body = title_span[1] if title_span else 0
+    cands = []
+    dl = _DATELINE.match(text, body) or _DATELINE.match(text.lstrip("\n"), 0)
+    if dl:
+        off = body if _DATELINE.match(text, body) else len(text) - len(text.lstrip("\n"))
+        cands = [p for p in finder.parties_in(off + dl.start(1), off + dl.end(1))
+                 if re.fullmatch(r"[A-Z]{3}", p.code) and p.code not in codes]
+    if not cands and "USA" not in codes:
+        # a US president or the White House speaking of "our deal"
+        for m in ours:
+            ss, se = t.sentences[m.sentence]
+            us = _US_SPEAKER.search(text, ss, m.start)
+            if us:
+                c.parties.append(PartyRef("USA", us.start(), us.end()))
+                return
+    if not cands:
+        counts: dict[str, list] = {}
+        for p in finder.parties:
+            if re.fullmatch(r"[A-Z]{3}", p.code) and p.code not in codes:
+                counts.setdefault(p.code, []).append(p)
+        ranked = sorted(counts.values(), key=len, reverse=True)
+        if ranked and (len(ranked) == 1 or len(ranked[0]) > len(ranked[1])):
+            cands = ranked[0]
+    if cands:
+        p = cands[0]
+        c.parties.append(PartyRef(p.code, p.start, p.end))
+
+
+_OFFICIAL_CREDITORS = re.compile(
+    r"\b(?:Western|official|government|foreign|Paris\s+Club)\s+creditors?\b(?!\s+banks?)|"
+    r"\bcreditor\s+(?:countries|nations|governments)\b", re.I)
+
+
+_POWER_SHARING = re.compile(r"\bpower[- ]sharing\b", re.I)
+_RIVALS = re.compile(r"\b(?:rivals?|opponents?|(?:presidential\s+)?candidates?|challengers?)\b", re.I)
+
+
 def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinder, titled: bool = False) -> bool:
     """Can this agreement be what the document reports on?
 
@@ -1677,7 +1741,19 @@ def _primary_ok(c: AgreementCandidate, t: _Text, text: str, finder: MentionFinde
     sents = [t.sentences[m.sentence] for m in c.mentions]
     if _context_is_business(text, sents):
         return False  # a loan, supply or airline pact: companies' nationalities are no parties
+    # a power-sharing deal between election rivals or opponents is domestic politics, whatever
+    # foreign broker the story names (a deal with a rebel movement keeps its non-state party)
+    if any(_POWER_SHARING.search(m.text) or _POWER_SHARING.search(text[max(0, m.start - 25):m.end])
+           for m in c.mentions) and \
+            all(re.fullmatch(r"[A-Z]{3}", p.code) for p in c.parties) and \
+            any(_RIVALS.search(text[s:e]) for s, e in sents[:3]):
+        return False
     if len({p.code for p in c.parties}) >= 2:
+        return True
+    # a state's accord with its official creditors ("reached an agreement with Western
+    # creditors", "16 Western creditor countries"): the creditor states go unnamed
+    if len({p.code for p in c.parties}) == 1 and re.fullmatch(r"[A-Z]{3}", c.parties[0].code) and \
+            any(_OFFICIAL_CREDITORS.search(text[max(0, m.start - 120):m.end + 120]) for m in c.mentions[:3]):
         return True
     # a multilateral instrument named in the headline, with an international body or an
     # "International ..." name: "UN conference adopts new International Natural Rubber Agreement"
