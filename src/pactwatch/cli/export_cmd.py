@@ -10,7 +10,7 @@ from rich.text import Text
 
 from pactwatch import export
 from pactwatch.cli import app
-from pactwatch.cli.query_cmds import DbOpt, open_store
+from pactwatch.cli.common import DbOpt, open_store
 
 _err = Console(stderr=True, highlight=False)
 

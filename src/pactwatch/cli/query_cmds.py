@@ -17,7 +17,6 @@ from rich.table import Table
 from rich.text import Text
 
 from pactwatch.cli import app
-from pactwatch.store import Store
 
 
 
@@ -31,9 +30,7 @@ class _Out:
 _out = _Out()
 _err = Console(stderr=True, highlight=False)
 
-DbOpt = typer.Option(None, "--db", envvar="PACTWATCH_DB",
-                     help="Database URL (sqlite:///file.db or postgresql+psycopg://...); default sqlite:///pactwatch.db")
-JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
+from pactwatch.cli.common import DbOpt, JsonOpt, open_store  # noqa: E402,F401  (re-exported)
 
 
 def party_code(value: str | None) -> str | None:
@@ -50,14 +47,6 @@ def party_code(value: str | None) -> str | None:
     if code:
         return code
     return value.upper() if len(value) <= 5 and value.isalpha() else value
-
-
-def open_store(db: str | None) -> Store:
-    try:
-        return Store(db)
-    except Exception as exc:  # a bad URL / unreachable server: one line, not a traceback
-        _err.print(Text(f"cannot open database {db or '(default)'}: {exc}"))
-        raise typer.Exit(2) from exc
 
 
 def _dump(data) -> None:

@@ -26,21 +26,10 @@ app.add_typer(track_app, name="track")
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOpt = typer.Option(None, "--db", envvar="PACTWATCH_DB",
-                     help="Database URL (sqlite:///file.db or postgresql+psycopg://...); default sqlite:///pactwatch.db")
 TodayOpt = typer.Option(None, "--today", help="Evaluate deadlines as of this day (YYYY-MM-DD); default: today (UTC).")
 ProvOpt = typer.Option(None, "--provision", "-p", help="Id of a provision this implements (repeatable).")
-JsonOpt = typer.Option(False, "--json", help="Print JSON.")
-
-
-def _store(db: str | None):
-    from pactwatch.store import Store
-
-    try:
-        return Store(db)
-    except Exception as exc:  # bad URL / server down: one line, not a traceback
-        _err.print(Text(f"cannot open database {db or '(default)'}: {exc}"))
-        raise typer.Exit(2) from exc
+from pactwatch.cli.common import DbOpt, JsonOpt  # noqa: E402
+from pactwatch.cli.common import open_store as _store  # noqa: E402
 
 
 def _day(value: str | None, option: str) -> date | None:

@@ -266,9 +266,16 @@ def create_app(db_url: str | None = None, token: str | None = None, *, store=Non
     async def lifespan(app):
         from pactwatch.web import data
 
+        stop = threading.Event()
+        warmer = None
         if warm:
-            threading.Thread(target=data.warm, args=(store,), name="pactwatch-warm", daemon=True).start()
+            warmer = threading.Thread(target=data.warm, args=(store, stop), name="pactwatch-warm", daemon=True)
+            warmer.start()
         yield
+        # Shutdown: stop between steps and wait briefly, so no query of a finished app runs on.
+        stop.set()
+        if warmer is not None:
+            warmer.join(timeout=5)
 
     app = FastAPI(
         lifespan=lifespan,

@@ -352,12 +352,15 @@ WARM_PARTIES = 20
 TIMELINE_WARM = 800  # = pages.TIMELINE_POINTS
 
 
-def warm(store) -> None:
+def warm(store, stop: "threading.Event | None" = None) -> None:
     """Compute the views every visitor starts from (landing facets, network, timeline, deadlines).
 
     Run in a background thread when the app starts, so the first analyst does not wait
-    for whole-database aggregates; errors only cost the head start.
+    for whole-database aggregates; errors only cost the head start.  ``stop`` is set when
+    the app shuts down: the thread must not go on querying (and syncing tracking tables)
+    a database its app has let go.
     """
+    stopped = stop.is_set if stop is not None else (lambda: False)
     try:
         first = search(store, {}, limit=20)
         network(store, {})
@@ -366,9 +369,13 @@ def warm(store) -> None:
         # cost of seconds on a large database, better paid here than by a visitor.
         from pactwatch.web.deadlines import deadlines
 
+        if stopped():
+            return
         deadlines(store, limit=1)
         # The parties analysts start from: their network and timeline.
         for fv in (first.get("facets") or {}).get("party", [])[:WARM_PARTIES]:
+            if stopped():
+                return
             network(store, {"party": fv["value"]})
             timeline(store, {"party": fv["value"]}, limit=TIMELINE_WARM)
     except Exception:
